@@ -292,8 +292,10 @@ static int insert_movimiento(struct db *db, int64_t tenant_id, int64_t producto_
 }
 
 /*
- * After a failed write: a unique violation on the barcode (a concurrent
- * writer on a server database) is -2, anything else stays -1.
+ * After a failed write, rolled back: a unique violation on the barcode (a
+ * concurrent writer on a server database) is -2, anything else stays -1.
+ * Asked outside the transaction, since PostgreSQL refuses every statement
+ * in a transaction after an error.
  */
 static int classify_failure(struct db *db, int db_rc, int64_t tenant_id, const struct producto *p)
 {
@@ -312,7 +314,8 @@ int producto_create(struct db *db, int64_t tenant_id, int64_t user_id, struct pr
 		" precio_compra_cents, precio_cents, iva_centi, stock_milli, stock_minimo_milli,"
 		" unidad, created_at, updated_at)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
-	int rc = -1, r;
+	struct db_stmt *st;
+	int rc = -1, r = DB_OK, b;
 	int64_t owner = 0, id = 0;
 
 	if (db_begin(db, true) != DB_OK)
@@ -324,8 +327,8 @@ int producto_create(struct db *db, int64_t tenant_id, int64_t user_id, struct pr
 		goto fail;
 	}
 
-	struct db_stmt *st = db_prepare(db, sql);
-	int b = db_bind_int(st, 1, tenant_id);
+	st = db_prepare(db, sql);
+	b = db_bind_int(st, 1, tenant_id);
 	b |= db_bind_cstr(st, 2, p->nombre);
 	b |= db_bind_cstr(st, 3, p->codigo_de_barras);
 	b |= db_bind_cstr(st, 4, p->categoria);
@@ -341,10 +344,8 @@ int producto_create(struct db *db, int64_t tenant_id, int64_t user_id, struct pr
 	if (r == DB_ROW)
 		id = db_col_int(st, 0);
 	db_done(st);
-	if (r != DB_ROW || id <= 0) {
-		rc = classify_failure(db, r, tenant_id, p);
+	if (r != DB_ROW || id <= 0)
 		goto fail;
-	}
 
 	/* A product born with zero stock has no movement, so it stays deletable. */
 	if (p->stock_milli != 0 &&
@@ -361,7 +362,7 @@ int producto_create(struct db *db, int64_t tenant_id, int64_t user_id, struct pr
 	return 0;
 fail:
 	db_rollback(db);
-	return rc;
+	return r == DB_CONSTRAINT ? classify_failure(db, r, tenant_id, p) : rc;
 }
 
 /*
@@ -381,16 +382,16 @@ static int update_impl(struct db *db, int64_t tenant_id, int64_t user_id, struct
 		" stock_minimo_milli = ?, unidad = ?, updated_at = ?"
 		" WHERE id = ? AND tenant_id = ? AND stock_milli = ?";
 	struct producto cur;
-	int rc = -1, r;
+	struct db_stmt *st;
+	int rc = -1, r = DB_OK, b;
 	int64_t owner = 0;
 
 	if (db_begin(db, true) != DB_OK)
 		return -1;
-	r = producto_get(db, tenant_id, p->id, &cur);
-	if (r != 0) {
-		rc = r;
+	rc = producto_get(db, tenant_id, p->id, &cur);
+	if (rc != 0)
 		goto fail;
-	}
+	rc = -1;
 	if (barcode_owner(db, tenant_id, p->codigo_de_barras, &owner) != 0)
 		goto fail;
 	if (owner && owner != p->id) {
@@ -400,8 +401,8 @@ static int update_impl(struct db *db, int64_t tenant_id, int64_t user_id, struct
 	if (has_seen && p->stock_milli == stock_seen_milli)
 		p->stock_milli = cur.stock_milli;
 
-	struct db_stmt *st = db_prepare(db, sql);
-	int b = db_bind_cstr(st, 1, p->nombre);
+	st = db_prepare(db, sql);
+	b = db_bind_cstr(st, 1, p->nombre);
 	b |= db_bind_cstr(st, 2, p->codigo_de_barras);
 	b |= db_bind_cstr(st, 3, p->categoria);
 	b |= db_bind_int(st, 4, p->precio_compra_cents);
@@ -419,10 +420,8 @@ static int update_impl(struct db *db, int64_t tenant_id, int64_t user_id, struct
 		goto fail;
 	}
 	r = db_step_done(st);
-	if (r != DB_DONE) {
-		rc = classify_failure(db, r, tenant_id, p);
+	if (r != DB_DONE)
 		goto fail;
-	}
 	/* NEEDSWORK: on PostgreSQL a concurrent sale can make this 0; retry instead of failing. */
 	if (db_changes(db) != 1)
 		goto fail;
@@ -441,7 +440,7 @@ static int update_impl(struct db *db, int64_t tenant_id, int64_t user_id, struct
 	return 0;
 fail:
 	db_rollback(db);
-	return rc;
+	return r == DB_CONSTRAINT ? classify_failure(db, r, tenant_id, p) : rc;
 }
 
 int producto_update(struct db *db, int64_t tenant_id, int64_t user_id, struct producto *p, int64_t now)
@@ -475,12 +474,13 @@ int producto_delete(struct db *db, int64_t tenant_id, int64_t id)
 		"SELECT 1 FROM venta_items WHERE producto_id = ?"
 		" UNION ALL SELECT 1 FROM movimientos WHERE producto_id = ? LIMIT 1";
 	static const char sql_delete[] = "DELETE FROM productos WHERE id = ? AND tenant_id = ?";
+	struct db_stmt *st;
 	int rc = -1, r;
 
 	if (db_begin(db, true) != DB_OK)
 		return -1;
 
-	struct db_stmt *st = db_prepare(db, sql_exists);
+	st = db_prepare(db, sql_exists);
 	db_bind_int(st, 1, id);
 	db_bind_int(st, 2, tenant_id);
 	r = db_step(st);
