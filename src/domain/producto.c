@@ -366,13 +366,13 @@ fail:
 }
 
 /*
- * The update behind producto_update and producto_update_seen. When
- * has_seen and the submitted stock equals what the form showed, the user
- * did not touch the stock: keep whatever it is now, so a sale made while
- * the form was open is not silently undone by an 'ajuste'.
+ * The update behind producto_update and producto_update_keep_stock. With
+ * keep_stock the stock stays whatever it is now: the edit form leaves it
+ * alone when the user did not touch the field, so a sale made while the
+ * form was open is not silently undone by an 'ajuste'.
  */
 static int update_impl(struct db *db, int64_t tenant_id, int64_t user_id, struct producto *p,
-		       int64_t now, bool has_seen, int64_t stock_seen_milli)
+		       int64_t now, bool keep_stock)
 {
 	/* The stock guard makes the update conditional on the value we read, which
 	 * matters on a server database where BEGIN does not take the write lock. */
@@ -398,7 +398,7 @@ static int update_impl(struct db *db, int64_t tenant_id, int64_t user_id, struct
 		rc = -2;
 		goto fail;
 	}
-	if (has_seen && p->stock_milli == stock_seen_milli)
+	if (keep_stock)
 		p->stock_milli = cur.stock_milli;
 
 	st = db_prepare(db, sql);
@@ -445,20 +445,20 @@ fail:
 
 int producto_update(struct db *db, int64_t tenant_id, int64_t user_id, struct producto *p, int64_t now)
 {
-	return update_impl(db, tenant_id, user_id, p, now, false, 0);
+	return update_impl(db, tenant_id, user_id, p, now, false);
 }
 
 /*
  * NEEDSWORK: belongs in producto.h (declared for now in productos_views.c).
- * Like producto_update, but stock_seen_milli is the stock the edit form
- * showed: an unchanged stock field leaves the current stock alone.
+ * producto_update without touching stock: p->stock_milli is ignored and
+ * comes back as the current stock; no movement is written.
  */
-int producto_update_seen(struct db *db, int64_t tenant_id, int64_t user_id, struct producto *p,
-			 int64_t now, int64_t stock_seen_milli);
-int producto_update_seen(struct db *db, int64_t tenant_id, int64_t user_id, struct producto *p,
-			 int64_t now, int64_t stock_seen_milli)
+int producto_update_keep_stock(struct db *db, int64_t tenant_id, int64_t user_id,
+			       struct producto *p, int64_t now);
+int producto_update_keep_stock(struct db *db, int64_t tenant_id, int64_t user_id,
+			       struct producto *p, int64_t now)
 {
-	return update_impl(db, tenant_id, user_id, p, now, true, stock_seen_milli);
+	return update_impl(db, tenant_id, user_id, p, now, true);
 }
 
 /*
