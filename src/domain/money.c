@@ -219,13 +219,57 @@ int iva_parse(str s, int64_t *centi)
 	return parse_plain_decimal(s.ptr, s.len, 2, 2, 10000, centi);
 }
 
-/* Copies src into out, or leaves "" when it does not fit (never a half number). */
-static void put_out(char *out, size_t out_size, const char *src)
+/*
+ * Formatting builds the text right to left in a small buffer without
+ * printf: these run for every money cell of every page and report.
+ */
+struct rev {
+	char text[48];
+	size_t start;    /* text[start..] holds the result so far */
+};
+
+static void rev_init(struct rev *r)
 {
+	r->start = sizeof(r->text) - 1;
+	r->text[r->start] = '\0';
+}
+
+static void rev_putc(struct rev *r, char c)
+{
+	if (r->start)
+		r->text[--r->start] = c;
+}
+
+static void rev_puts(struct rev *r, const char *s)
+{
+	for (size_t n = strlen(s); n; n--)
+		rev_putc(r, s[n - 1]);
+}
+
+/* Digits of u, with a '.' every three when grouped. */
+static void rev_digits(struct rev *r, uint64_t u, bool grouped)
+{
+	unsigned n_digits = 0;
+	do {
+		if (grouped && n_digits && n_digits % 3 == 0)
+			rev_putc(r, '.');
+		rev_putc(r, (char)('0' + u % 10));
+		n_digits++;
+		u /= 10;
+	} while (u);
+}
+
+/* Copies the result into out, or leaves "" when it does not fit (never a half number). */
+static void rev_out(const struct rev *r, char *out, size_t out_size)
+{
+	size_t len = sizeof(r->text) - 1 - r->start;
 	if (out_size == 0)
 		return;
-	if (xsnprintf(out, out_size, "%s", src) < 0)
+	if (len >= out_size) {
 		out[0] = '\0';
+		return;
+	}
+	memcpy(out, r->text + r->start, len + 1);
 }
 
 /* Magnitude of v without the undefined -INT64_MIN. */
@@ -234,80 +278,67 @@ static uint64_t magnitude(int64_t v)
 	return v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 }
 
-/* Writes u with a '.' every three digits; returns the length. tmp >= 27 bytes. */
-static size_t group_thousands(uint64_t u, char *tmp, size_t tmp_size)
-{
-	char rev[32];
-	size_t n = 0, n_digits = 0;
-	do {
-		if (n_digits && n_digits % 3 == 0)
-			rev[n++] = '.';
-		rev[n++] = (char)('0' + u % 10);
-		n_digits++;
-		u /= 10;
-	} while (u);
-	if (n + 1 > tmp_size)
-		n = tmp_size - 1;
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = rev[n - 1 - i];
-	tmp[n] = '\0';
-	return n;
-}
-
 void money_format(int64_t cents, int decimals, char *out, size_t out_size)
 {
-	char grouped[32];
-	char res[48];
+	struct rev r;
 	uint64_t u = magnitude(cents);
 	uint64_t whole = u / 100, frac = u % 100;
+	bool minus = cents < 0;
 
+	rev_init(&r);
 	if (decimals == 0) {
 		/* Whole pesos, rounding the cents half away from zero like everything else. */
 		whole += frac >= 50;
-		group_thousands(whole, grouped, sizeof(grouped));
-		if (xsnprintf(res, sizeof(res), "%s$ %s", cents < 0 && whole ? "-" : "", grouped) < 0)
-			res[0] = '\0';
+		minus = minus && whole;
 	} else {
-		group_thousands(whole, grouped, sizeof(grouped));
-		if (xsnprintf(res, sizeof(res), "%s$ %s,%02u", cents < 0 ? "-" : "", grouped,
-			      (unsigned)frac) < 0)
-			res[0] = '\0';
+		rev_putc(&r, (char)('0' + frac % 10));
+		rev_putc(&r, (char)('0' + frac / 10));
+		rev_putc(&r, ',');
 	}
-	put_out(out, out_size, res);
+	rev_digits(&r, whole, true);
+	rev_puts(&r, minus ? "-$ " : "$ ");
+	rev_out(&r, out, out_size);
 }
 
 void money_format_plain(int64_t cents, char *out, size_t out_size)
 {
-	char res[32];
+	struct rev r;
 	uint64_t u = magnitude(cents);
-	if (xsnprintf(res, sizeof(res), "%s%llu.%02u", cents < 0 ? "-" : "",
-		      (unsigned long long)(u / 100), (unsigned)(u % 100)) < 0)
-		res[0] = '\0';
-	put_out(out, out_size, res);
+	rev_init(&r);
+	rev_putc(&r, (char)('0' + u % 10));
+	rev_putc(&r, (char)('0' + u / 10 % 10));
+	rev_putc(&r, '.');
+	rev_digits(&r, u / 100, false);
+	if (cents < 0)
+		rev_putc(&r, '-');
+	rev_out(&r, out, out_size);
 }
 
 /* value / 10^scale with the fraction's trailing zeros dropped: "2", "0.25", "-1.5". */
 static void format_scaled(int64_t v, unsigned scale, char *out, size_t out_size)
 {
-	char res[40];
-	unsigned long long factor = 1;
+	struct rev r;
+	uint64_t factor = 1;
 	for (unsigned i = 0; i < scale; i++)
 		factor *= 10;
 	uint64_t u = magnitude(v);
-	unsigned long long whole = u / factor, frac = u % factor;
-	int n = xsnprintf(res, sizeof(res), "%s%llu", v < 0 ? "-" : "", whole);
-	if (n >= 0 && frac) {
+	uint64_t frac = u % factor;
+
+	rev_init(&r);
+	if (frac) {
 		unsigned width = scale;
 		while (frac % 10 == 0) {
 			frac /= 10;
 			width--;
 		}
-		if (xsnprintf(res + n, sizeof(res) - (size_t)n, ".%0*llu", (int)width, frac) < 0)
-			n = -1;
+		for (; width; width--, frac /= 10)
+			rev_putc(&r, (char)('0' + frac % 10));
+		rev_putc(&r, '.');
 	}
-	if (n < 0)
-		res[0] = '\0';
-	put_out(out, out_size, res);
+	rev_digits(&r, u / factor, false);
+	if (v < 0)
+		rev_putc(&r, '-');
+	rev_out(&r, out, out_size);
 }
 
 void qty_format(int64_t milli, char *out, size_t out_size)

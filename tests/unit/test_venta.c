@@ -10,11 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "db/db.h"
+#include "db/db_internal.h"
 #include "domain/usuario.h"
 #include "domain/venta.h"
 
@@ -486,6 +488,151 @@ static void test_clientes_and_validation(void **state)
 	db_done(st);
 }
 
+/* ---- concurrency: separate connections, as separate HTTP threads have ---- */
+
+#define N_THREADS 4
+#define SALES_PER_THREAD 25
+
+struct worker {
+	const char *path;
+	int64_t seller_id;
+	int n_ok;
+};
+
+static void *sell_loop(void *arg)
+{
+	struct worker *w = arg;
+	struct db *db;
+	char url[128], err[512];
+	snprintf(url, sizeof(url), "sqlite:///%s", w->path);
+	if (db_open(url, &db, err, sizeof(err)) != 0)
+		return NULL;
+	struct user seller = { .id = w->seller_id, .tenant_id = 1, .rol = ROL_VENDEDOR, .activo = true };
+	for (int i = 0; i < SALES_PER_THREAD; i++) {
+		struct venta_input in = { 0 };
+		struct venta_result out;
+		add_item(&in, 2, 100);
+		add_item(&in, 1, 1000);
+		if (venta_create(db, &seller, &in, NOW + i, &out, err, sizeof(err)) == VENTA_OK)
+			w->n_ok++;
+		else
+			fprintf(stderr, "concurrent sale failed: %s\n", err);
+	}
+	db_close(db);
+	return NULL;
+}
+
+static void test_concurrent_checkouts_number_without_gaps(void **state)
+{
+	struct fixture *f = *state;
+	pthread_t threads[N_THREADS];
+	struct worker workers[N_THREADS];
+	const int64_t n_sales = N_THREADS * SALES_PER_THREAD;
+
+	exec_ok(f->db, "UPDATE productos SET stock_milli = 100000 WHERE id = 1");
+	for (int i = 0; i < N_THREADS; i++) {
+		workers[i] = (struct worker){ .path = f->path, .seller_id = i % 2 ? 1 : 3 };
+		assert_int_equal(pthread_create(&threads[i], NULL, sell_loop, &workers[i]), 0);
+	}
+	for (int i = 0; i < N_THREADS; i++) {
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+		assert_int_equal(workers[i].n_ok, SALES_PER_THREAD);
+	}
+	assert_int_equal(scalar(f->db, "SELECT count(DISTINCT numero) FROM ventas", 0), n_sales);
+	assert_int_equal(scalar(f->db, "SELECT min(consecutivo) FROM ventas", 0), 1);
+	assert_int_equal(scalar(f->db, "SELECT max(consecutivo) FROM ventas", 0), n_sales);
+	assert_int_equal(scalar(f->db, "SELECT siguiente_numero FROM configuracion WHERE tenant_id = ?", 1),
+			 n_sales + 1);
+	assert_int_equal(scalar(f->db, "SELECT stock_milli FROM productos WHERE id = 1", 0), 0);
+	assert_int_equal(scalar(f->db, "SELECT stock_milli FROM productos WHERE id = 2", 0),
+			 10000 - 100 * n_sales);
+	assert_int_equal(scalar(f->db, "SELECT count(*) FROM movimientos", 0), 2 * n_sales);
+	/* Each product's balances form one unbroken chain. */
+	assert_int_equal(scalar(f->db, "SELECT min(saldo_milli) FROM movimientos WHERE producto_id = 1", 0), 0);
+	assert_int_equal(scalar(f->db, "SELECT count(DISTINCT saldo_milli) FROM movimientos WHERE producto_id = 1", 0),
+			 n_sales);
+}
+
+/* ---- fault injection: the Nth database call fails ------------------------ */
+
+static const struct db_driver *real_driver;
+static struct db_driver fault_driver;
+static int fail_at, n_calls;
+
+static bool fault_now(void)
+{
+	return ++n_calls == fail_at;
+}
+
+static int fault_step(struct db_stmt *st)
+{
+	return fault_now() ? DB_ERROR : real_driver->step(st);
+}
+
+static int fault_begin(struct db *db, bool for_write)
+{
+	return fault_now() ? DB_BUSY : real_driver->begin(db, for_write);
+}
+
+static int fault_commit(struct db *db)
+{
+	return fault_now() ? DB_ERROR : real_driver->commit(db);
+}
+
+/* Statements carry their own driver pointer: route them through ours too. */
+static struct db_stmt *fault_prepare(struct db *db, const char *sql)
+{
+	struct db_stmt *st = real_driver->prepare(db, sql);
+	if (st)
+		((struct db_stmt_head *)st)->driver = &fault_driver;
+	return st;
+}
+
+static void test_every_failure_point_writes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char err[512];
+	int n_failures = 0;
+
+	real_driver = f->db->driver;
+	fault_driver = *real_driver;
+	fault_driver.step = fault_step;
+	fault_driver.begin = fault_begin;
+	fault_driver.commit = fault_commit;
+	fault_driver.prepare = fault_prepare;
+	f->db->driver = &fault_driver;
+
+	for (fail_at = 1;; fail_at++) {
+		struct venta_input in = { 0 };
+		struct venta_result out;
+		add_item(&in, 2, 250);
+		add_item(&in, 1, 1000);
+		in.cliente_id = 1;
+		memcpy(in.idempotency_key, "clave-fallos", 13);
+		int saved = fail_at;
+		fail_at = 0;
+		struct snapshot before = take_snapshot(f->db);
+		fail_at = saved;
+		n_calls = 0;
+		enum venta_status st = venta_create(f->db, &f->admin, &in, NOW, &out, err, sizeof(err));
+		fail_at = 0;
+		if (st == VENTA_OK) {
+			assert_false(out.replayed);
+			assert_string_equal(out.numero, "FV-000001");
+			break;
+		}
+		assert_int_equal(st, VENTA_ERROR);
+		assert_true(err[0] != '\0');
+		assert_unchanged(f->db, before);
+		n_failures++;
+	}
+	/* begin, replay, cliente, 2 products, counter, settings, 2 x (update +
+	 * read back), venta, 2 x (item + movement), commit. */
+	assert_true(n_failures >= 16);
+	f->db->driver = real_driver;
+	assert_int_equal(scalar(f->db, "SELECT count(*) FROM ventas", 0), 1);
+}
+
 int main(void)
 {
 	setenv("TZ", "America/Bogota", 1);
@@ -500,6 +647,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_payment_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_negative_stock_allowed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clientes_and_validation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_checkouts_number_without_gaps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_failure_point_writes_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
