@@ -84,18 +84,23 @@ char *arena_strndup(struct arena *a, const char *s, size_t len)
 
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
+	char small[256];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return NULL;
 	char *p = arena_alloc(a, (size_t)n + 1);
 	if (!p)
 		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n < sizeof(small)) {
+		memcpy(p, small, (size_t)n + 1);
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	return p;
 }
 

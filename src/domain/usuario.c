@@ -46,18 +46,18 @@ static void copy_col(struct db_stmt *st, int col, char *out, size_t out_size)
 	out[len] = '\0';
 }
 
-static void read_user(struct db_stmt *st, struct user *u)
+void usuario_read_row(struct db_stmt *st, int first, struct user *u)
 {
 	memset(u, 0, sizeof(*u));
-	u->id = db_col_int(st, 0);
-	u->tenant_id = db_col_int(st, 1);
-	u->rol = rol_from(db_col_text(st, 2, NULL));
-	u->activo = db_col_int(st, 3) != 0;
-	u->debe_cambiar_password = db_col_int(st, 4) != 0;
-	copy_col(st, 5, u->username, sizeof(u->username));
-	copy_col(st, 6, u->email, sizeof(u->email));
-	copy_col(st, 7, u->first_name, sizeof(u->first_name));
-	copy_col(st, 8, u->last_name, sizeof(u->last_name));
+	u->id = db_col_int(st, first);
+	u->tenant_id = db_col_int(st, first + 1);
+	u->rol = rol_from(db_col_text(st, first + 2, NULL));
+	u->activo = db_col_int(st, first + 3) != 0;
+	u->debe_cambiar_password = db_col_int(st, first + 4) != 0;
+	copy_col(st, first + 5, u->username, sizeof(u->username));
+	copy_col(st, first + 6, u->email, sizeof(u->email));
+	copy_col(st, first + 7, u->first_name, sizeof(u->first_name));
+	copy_col(st, first + 8, u->last_name, sizeof(u->last_name));
 }
 
 int usuario_by_id(struct db *db, int64_t id, struct user *out)
@@ -66,7 +66,7 @@ int usuario_by_id(struct db *db, int64_t id, struct user *out)
 	db_bind_int(st, 1, id);
 	int rc = db_step(st) == DB_ROW ? 0 : -1;
 	if (rc == 0)
-		read_user(st, out);
+		usuario_read_row(st, 0, out);
 	db_done(st);
 	return rc;
 }
@@ -90,7 +90,7 @@ int usuario_for_login(struct db *db, str username_or_email, struct user *out,
 	db_bind_cstr(st, 3, key);
 	int rc = -1;
 	if (db_step(st) == DB_ROW) {
-		read_user(st, out);
+		usuario_read_row(st, 0, out);
 		copy_col(st, 9, hash, hash_size);
 		rc = 0;
 	}

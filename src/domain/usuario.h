@@ -27,6 +27,19 @@ struct user {
 
 const char *rol_name(enum rol r);
 
+struct db_stmt;
+
+/*
+ * The user columns every account query selects, in this order, so another
+ * module can join them (sessions do): USUARIO_COLUMNS, then read them with
+ * usuario_read_row starting at their first column.
+ */
+#define USUARIO_COLUMNS \
+	"usuarios.id, usuarios.tenant_id, usuarios.rol, usuarios.activo, " \
+	"usuarios.debe_cambiar_password, usuarios.username, usuarios.email, " \
+	"usuarios.first_name, usuarios.last_name"
+void usuario_read_row(struct db_stmt *st, int first, struct user *u);
+
 /* Loads an active or inactive user by id; -1 when absent. */
 int usuario_by_id(struct db *db, int64_t id, struct user *out);
 

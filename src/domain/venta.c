@@ -58,6 +58,8 @@ static const char sql_venta_insert[] =
 	" monto_recibido_cents, cambio_cents, banco, referencia, idempotency_key, anulada,"
 	" created_at, dia_local)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
+static const char sql_numero_taken[] =
+	"SELECT id FROM ventas WHERE tenant_id = ? AND (numero = ? OR consecutivo = ?)";
 static const char sql_item_insert[] =
 	"INSERT INTO venta_items (venta_id, tenant_id, producto_id, producto_nombre, categoria,"
 	" cantidad_milli, precio_unitario_cents, iva_centi, neto_cents, iva_cents,"
@@ -399,6 +401,17 @@ static int insert_line(struct db *db, const struct user *seller, int64_t venta_i
 	return db_step_done(st) == DB_DONE ? 0 : -1;
 }
 
+static bool numero_taken(struct db *db, int64_t tenant_id, const char *numero, int64_t consecutivo)
+{
+	struct db_stmt *st = db_prepare(db, sql_numero_taken);
+	db_bind_int(st, 1, tenant_id);
+	db_bind_cstr(st, 2, numero);
+	db_bind_int(st, 3, consecutivo);
+	bool taken = db_step(st) == DB_ROW;
+	db_done(st);
+	return taken;
+}
+
 static int cmp_first_pos(const void *a, const void *b)
 {
 	const struct linea *const *x = a, *const *y = b;
@@ -522,14 +535,21 @@ enum venta_status venta_create(struct db *db, const struct user *seller,
 
 	rc = insert_venta(db, seller, in, cliente_nombre, consecutivo, numero, &tot, costo_cents,
 			  recibido_cents, now, dia_local);
-	if (rc == DB_CONSTRAINT && has_key) {
-		/* Another process stored this key after our lookup (possible
-		 * with PostgreSQL and two instances): answer with its sale. */
+	if (rc == DB_CONSTRAINT) {
 		db_rollback(db);
 		in_tx = false;
-		int found = find_replay(db, seller->tenant_id, in, out);
+		/* Another process stored this key after our lookup (possible
+		 * with PostgreSQL and two instances): answer with its sale. */
+		int found = has_key ? find_replay(db, seller->tenant_id, in, out) : 0;
 		if (found == 1) {
 			status = VENTA_OK;
+			goto done;
+		}
+		if (found == 0 && numero_taken(db, seller->tenant_id, numero, consecutivo)) {
+			/* The counter was set back below numbers already used. */
+			set_err(err, err_len, "La factura %s ya existe: revise el siguiente número de "
+				"factura en la configuración", numero);
+			status = VENTA_INVALID;
 			goto done;
 		}
 		goto db_fail;

@@ -291,8 +291,9 @@ int server_start(const struct server_app *app, const char *host, unsigned port,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)512,
-		/* headers of one request must fit here; past it: 431/413 */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		/* one request's headers must fit here (past it: 431); libmicrohttpd
+		 * clears this pool per request, so larger costs every request */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		MHD_OPTION_END);
 	if (!the_daemon) {

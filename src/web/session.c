@@ -13,8 +13,11 @@
 #define SESSION_TOUCH_INTERVAL_S 60
 #define SESSION_ID_BYTES 32
 
+/* One statement for the session and its user: this runs on every page. */
 static const char sql_load[] =
-	"SELECT user_id, created_at, last_seen, flash FROM sesiones WHERE id_hash = ?";
+	"SELECT sesiones.user_id, sesiones.created_at, sesiones.last_seen, sesiones.flash, "
+	USUARIO_COLUMNS " FROM sesiones JOIN usuarios ON usuarios.id = sesiones.user_id "
+	"WHERE sesiones.id_hash = ?";
 static const char sql_touch[] = "UPDATE sesiones SET last_seen = ? WHERE id_hash = ?";
 static const char sql_delete[] = "DELETE FROM sesiones WHERE id_hash = ?";
 static const char sql_insert[] =
@@ -53,16 +56,16 @@ int session_load(struct request *req)
 	size_t flash_len;
 	const char *flash = db_col_text(st, 3, &flash_len);
 	s->flash_json = arena_strndup(&req->arena, flash, flash_len);
+	struct user *u = arena_alloc(&req->arena, sizeof(*u));
+	if (u)
+		usuario_read_row(st, 4, u);
 	db_done(st);
-	if (!s->flash_json)
+	if (!s->flash_json || !u)
 		return -1;
 
 	bool idle = config.session_idle_s && req->now - s->last_seen > config.session_idle_s;
 	bool too_old = req->now - s->created_at > config.session_absolute_s;
-	struct user *u = arena_alloc(&req->arena, sizeof(*u));
-	if (!u)
-		return -1;
-	if (idle || too_old || usuario_by_id(req->db, s->user_id, u) < 0 || !u->activo) {
+	if (idle || too_old || !u->activo) {
 		delete_by_hash(req->db, s->id_hash);
 		return 0;
 	}

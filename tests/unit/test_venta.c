@@ -261,6 +261,13 @@ static void test_prefix_and_counter_from_settings(void **state)
 	assert_int_equal(venta_create(f->db, &f->admin, &in, NOW, &out, err, sizeof(err)), VENTA_OK);
 	assert_string_equal(out.numero, "POS000123");
 	assert_int_equal(scalar(f->db, "SELECT consecutivo FROM ventas WHERE id = ?", out.id), 123);
+
+	/* A counter set back below used numbers is refused with a clear message, writing nothing. */
+	exec_ok(f->db, "UPDATE configuracion SET siguiente_numero = 123 WHERE tenant_id = 1");
+	struct snapshot before = take_snapshot(f->db);
+	assert_int_equal(venta_create(f->db, &f->admin, &in, NOW, &out, err, sizeof(err)), VENTA_INVALID);
+	assert_non_null(strstr(err, "POS000123 ya existe"));
+	assert_unchanged(f->db, before);
 }
 
 static void test_insufficient_stock_changes_nothing(void **state)
@@ -602,18 +609,17 @@ static void test_every_failure_point_writes_nothing(void **state)
 	fault_driver.prepare = fault_prepare;
 	f->db->driver = &fault_driver;
 
-	for (fail_at = 1;; fail_at++) {
+	for (int point = 1; point < 1000; point++) {
 		struct venta_input in = { 0 };
 		struct venta_result out;
 		add_item(&in, 2, 250);
 		add_item(&in, 1, 1000);
 		in.cliente_id = 1;
 		memcpy(in.idempotency_key, "clave-fallos", 13);
-		int saved = fail_at;
 		fail_at = 0;
 		struct snapshot before = take_snapshot(f->db);
-		fail_at = saved;
 		n_calls = 0;
+		fail_at = point;
 		enum venta_status st = venta_create(f->db, &f->admin, &in, NOW, &out, err, sizeof(err));
 		fail_at = 0;
 		if (st == VENTA_OK) {
