@@ -35,6 +35,9 @@ int view_venta_create(struct request *req);    /* POST /ventas/nueva/ (JSON) */
 int view_buscar_producto(struct request *req); /* POST /ventas/api/buscar-producto/ (JSON) */
 int view_venta_recibo(struct request *req);    /* GET /ventas/<id>/ */
 
+/* admin_views.c (superuser only) */
+int view_admin_home(struct request *req);      /* GET /admin/ */
+
 /* dashboard_views.c */
 int view_dashboard(struct request *req);       /* GET /dashboard/ */
 

@@ -23,6 +23,10 @@ int mw_check_access(struct request *req)
 			: "/login/";
 		return resp_redirect(req, next ? next : "/login/");
 	}
+	if (r->access == ACCESS_OPERATOR)
+		return req->user->rol == ROL_SUPERUSER
+			? MW_CONTINUE
+			: render_error(req, 404, "NOT_FOUND", "La página que busca no existe.");
 	if (req->user->rol == ROL_SUPERUSER)
 		return render_error(req, 403, "PERMISSION_DENIED",
 				    "El operador del sitio no tiene acceso a las páginas de una tienda.");

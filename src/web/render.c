@@ -12,9 +12,9 @@
 
 static json_t *user_json(const struct user *u)
 {
-	return json_pack("{s:I, s:s, s:s, s:b, s:b}", "id", (json_int_t)u->id, "username", u->username,
-			 "rol", rol_name(u->rol), "is_admin", u->rol == ROL_ADMIN, "is_vendedor",
-			 u->rol == ROL_VENDEDOR);
+	return json_pack("{s:I, s:s, s:s, s:b, s:b, s:b}", "id", (json_int_t)u->id, "username",
+			 u->username, "rol", rol_name(u->rol), "is_admin", u->rol == ROL_ADMIN,
+			 "is_vendedor", u->rol == ROL_VENDEDOR, "is_superuser", u->rol == ROL_SUPERUSER);
 }
 
 /* Takes the pending flash messages out of the session (shown once). */

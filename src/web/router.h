@@ -13,6 +13,7 @@ enum route_access {
 	ACCESS_PUBLIC,     /* anyone (login page, health) */
 	ACCESS_USER,       /* any signed-in account of a tenant (owner or seller) */
 	ACCESS_ADMIN,      /* the tenant's owner only */
+	ACCESS_OPERATOR,   /* the site operator (superuser) only */
 };
 
 enum route_flags {

@@ -13,7 +13,8 @@ const struct route app_routes[] = {
 	{ HTTP_POST, "/login/",  view_login,       ACCESS_PUBLIC, 0 },
 	{ HTTP_POST, "/logout/", view_logout,      ACCESS_PUBLIC, 0 },
 
-	{ HTTP_GET,  "/dashboard/", view_dashboard, ACCESS_ADMIN, 0 },
+	{ HTTP_GET,  "/admin/",     view_admin_home, ACCESS_OPERATOR, 0 },
+	{ HTTP_GET,  "/dashboard/", view_dashboard,  ACCESS_ADMIN, 0 },
 
 	{ HTTP_GET,  "/productos/",                view_productos_list,       ACCESS_USER,  0 },
 	{ HTTP_GET,  "/productos/nuevo/",          view_producto_new_form,    ACCESS_ADMIN, 0 },
