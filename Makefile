@@ -5,6 +5,8 @@
 
 CC      ?= cc
 FUZZCC  ?= clang
+# Debian's python3 carries python3-pytest; another python3 first in PATH may not.
+PYTHON  ?= /usr/bin/python3
 WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wvla -Wformat-security -Wshadow
 CFLAGS_BASE = -std=c17 -D_GNU_SOURCE -Isrc $(WARN)
 LIBS     = -lmicrohttpd -lsqlite3 -lcrypto -ljansson -lpthread -lm
@@ -23,6 +25,9 @@ ASAN_OBJS := $(LIB_SRCS:%.c=build/asan/%.o)
 FUZZ_OBJS := $(LIB_SRCS:%.c=build/fuzz/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/bin/%)
+
+# Keep intermediate objects: fuzz and test objects are reused between runs.
+.SECONDARY:
 
 .PHONY: all run test unit fuzz http e2e bench deps deps-run clean format
 
@@ -71,7 +76,7 @@ fuzz: $(FUZZ_BINS)
 	@scripts/run-fuzz.sh $(FUZZ_BINS)
 
 http: build/asan/inventario
-	@cd tests/http && INVENTARIO_BIN=$(CURDIR)/build/asan/inventario python3 -m pytest -q -p no:cacheprovider
+	@cd tests/http && INVENTARIO_BIN=$(CURDIR)/build/asan/inventario $(PYTHON) -m pytest -q -p no:cacheprovider
 
 e2e: build/inventario
 	@INVENTARIO_BIN=$(CURDIR)/build/inventario node tests/e2e/run.mjs

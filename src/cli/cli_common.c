@@ -19,7 +19,7 @@ const char *cli_option(int argc, char **argv, const char *name)
 
 int cli_check_options(int argc, char **argv, const char *const *allowed, const char *usage)
 {
-	for (int i = 0; i < argc; i++) {
+	for (int i = 0; i < argc; i += 2) {
 		bool known = false;
 		for (const char *const *a = allowed; *a; a++)
 			if (!strcmp(argv[i], *a))
@@ -29,7 +29,6 @@ int cli_check_options(int argc, char **argv, const char *const *allowed, const c
 				known ? "needs a value" : "unknown option", usage);
 			return -1;
 		}
-		i++;
 	}
 	return 0;
 }

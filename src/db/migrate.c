@@ -152,6 +152,25 @@ static const struct migration migrations[] = {
 	  " BEGIN SELECT RAISE(ABORT, 'movimientos es de solo inserción'); END;"
 	  "CREATE TRIGGER movimientos_no_delete BEFORE DELETE ON movimientos"
 	  " BEGIN SELECT RAISE(ABORT, 'movimientos es de solo inserción'); END;" },
+	/* The product list shows "N en total" on every page view; counting the
+	 * tenant's index entries costs ~0.4 ms at 5,000 products, this row ~1 µs. */
+	{ 3, "conteo de productos por tienda",
+	  "CREATE TABLE productos_conteo ("
+	  " tenant_id INTEGER PRIMARY KEY REFERENCES usuarios(id),"
+	  " n_productos INTEGER NOT NULL DEFAULT 0 CHECK (n_productos >= 0));"
+	  "INSERT INTO productos_conteo (tenant_id, n_productos)"
+	  " SELECT tenant_id, count(*) FROM productos GROUP BY tenant_id;"
+	  "CREATE TRIGGER productos_conteo_insert AFTER INSERT ON productos BEGIN"
+	  " INSERT INTO productos_conteo (tenant_id, n_productos) VALUES (NEW.tenant_id, 1)"
+	  " ON CONFLICT (tenant_id) DO UPDATE SET n_productos = n_productos + 1; END;"
+	  "CREATE TRIGGER productos_conteo_delete AFTER DELETE ON productos BEGIN"
+	  " UPDATE productos_conteo SET n_productos = n_productos - 1 WHERE tenant_id = OLD.tenant_id; END;" },
+	/* The dashboard lists low stock on every view and checks whether the
+	 * tenant's data changed since its cached figures (newest movement). */
+	{ 4, "índices del dashboard",
+	  "CREATE INDEX productos_bajo_stock ON productos(tenant_id, stock_milli)"
+	  " WHERE stock_milli <= stock_minimo_milli;"
+	  "CREATE INDEX movimientos_tenant ON movimientos(tenant_id, id);" },
 };
 
 static int ensure_version_table(struct db *db)

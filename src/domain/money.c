@@ -135,7 +135,8 @@ static str strip_currency(str s)
  *    point ("1500.5", the wire form "1500.00"), followed by exactly 3 digits
  *    it is a thousands separator: "1.500" is 1500 pesos, never 1.5, because
  *    that is how a Colombian shopkeeper writes fifteen hundred;
- *  - thousands groups are exactly three digits after a first group of 1-3.
+ *  - thousands groups are exactly three digits after a first group of 1-3
+ *    that does not start with 0.
  * Anything else ("1,500.50", "1.5.0", "1,2,3", signs, exponents, hex) is
  * refused instead of guessed.
  */
@@ -183,7 +184,8 @@ int money_parse(str s, int64_t *cents)
 		size_t first = 0;
 		while (first < int_end && s.ptr[first] != '.')
 			first++;
-		if (first == 0 || first > 3)
+		/* "0.500" is no way to write 500 pesos: a grouped number has no leading zero. */
+		if (first == 0 || first > 3 || s.ptr[0] == '0')
 			return -1;
 		for (size_t i = first; i < int_end; i += 4) {
 			if (s.ptr[i] != '.' || int_end - i < 4)

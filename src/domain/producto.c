@@ -266,9 +266,10 @@ static int barcode_owner(struct db *db, int64_t tenant_id, const char *codigo, i
 	return r == DB_ROW || r == DB_DONE ? 0 : -1;
 }
 
-static int insert_movimiento(struct db *db, int64_t tenant_id, int64_t producto_id, const char *tipo,
-			     int64_t cantidad_milli, int64_t saldo_milli, int64_t costo_unitario_cents,
-			     int64_t user_id, const char *motivo, int64_t now)
+static int insert_movimiento(struct db *db, int64_t tenant_id, int64_t producto_id,
+			     const char *tipo, int64_t cantidad_milli, int64_t saldo_milli,
+			     int64_t costo_unitario_cents, int64_t user_id, const char *motivo,
+			     int64_t now)
 {
 	static const char sql[] =
 		"INSERT INTO movimientos (tenant_id, producto_id, tipo, cantidad_milli, saldo_milli,"
@@ -307,7 +308,8 @@ static int classify_failure(struct db *db, int db_rc, int64_t tenant_id, const s
 	return -1;
 }
 
-int producto_create(struct db *db, int64_t tenant_id, int64_t user_id, struct producto *p, int64_t now)
+int producto_create(struct db *db, int64_t tenant_id, int64_t user_id, struct producto *p,
+		    int64_t now)
 {
 	static const char sql[] =
 		"INSERT INTO productos (tenant_id, nombre, codigo_de_barras, categoria,"
@@ -443,7 +445,8 @@ fail:
 	return r == DB_CONSTRAINT ? classify_failure(db, r, tenant_id, p) : rc;
 }
 
-int producto_update(struct db *db, int64_t tenant_id, int64_t user_id, struct producto *p, int64_t now)
+int producto_update(struct db *db, int64_t tenant_id, int64_t user_id, struct producto *p,
+		    int64_t now)
 {
 	return update_impl(db, tenant_id, user_id, p, now, false);
 }

@@ -62,6 +62,14 @@ int producto_create(struct db *db, int64_t tenant_id, int64_t user_id, struct pr
  */
 int producto_update(struct db *db, int64_t tenant_id, int64_t user_id, struct producto *p, int64_t now);
 
+/*
+ * Like producto_update, but leaves the stock as it is now and writes no
+ * movement: the edit form did not touch the stock field, so a sale made
+ * while the form was open must not be undone by an adjustment.
+ */
+int producto_update_keep_stock(struct db *db, int64_t tenant_id, int64_t user_id,
+			       struct producto *p, int64_t now);
+
 /* 0 deleted; -3 not found in tenant; -4 PROTECTED (referenced by sales); -1 error. */
 int producto_delete(struct db *db, int64_t tenant_id, int64_t id);
 

@@ -73,13 +73,25 @@ struct seed_state {
 	int64_t now;
 	struct user admin, vendedor;
 	struct producto *productos;
-	bool *escaso;              /* kept below its minimum: never restocked */
 	size_t n_productos;
+	size_t n_base;             /* the first n_base are the base sizes: the best sellers */
 	int64_t n_restocks;
 };
 
-static const int64_t pack_sizes[] = { 2, 3, 4, 6, 10, 12, 20, 24, 30, 36, 48, 50, 60, 72, 96, 100 };
-static const char *const kg_variants[] = { "extra", "de primera", "orgánico", "selección", "premium" };
+/* Presentations that turn one base size into more products, with their price against it. */
+static const struct {
+	const char *label;
+	int64_t pct;
+} variants[] = {
+	{ "x 2", 190 }, { "x 3", 280 }, { "x 6", 540 }, { "x 12", 1000 }, { "x 4", 370 },
+	{ "x 10", 880 }, { "tradicional", 100 }, { "empaque ahorro", 95 }, { "precio especial", 90 },
+	{ "edición limitada", 110 }, { "promoción", 92 }, { "familiar", 160 }, { "mini", 60 },
+	{ "surtido", 100 }, { "económico", 85 }, { "premium", 125 }, { "importado", 130 },
+	{ "de temporada", 105 }, { "regional", 100 }, { "nueva presentación", 100 },
+};
+static const char *const kg_variants[] = {
+	"extra", "de primera", "orgánico", "selección", "premium",
+};
 
 /* Shelf prices end in 00 or 50 pesos. */
 static int64_t round_price_cents(int64_t pesos, int64_t step_pesos)
@@ -89,8 +101,9 @@ static int64_t round_price_cents(int64_t pesos, int64_t step_pesos)
 }
 
 /*
- * The idx-th product: level 0 is each base item in each size, later levels
- * are packs of those (or grades of kg items), so names never repeat.
+ * A product of the catalogue: level 0 is a base item in one of its sizes,
+ * later levels are presentations of it (packs, "familiar", grades of kg
+ * items), so names never repeat.
  * Returns false when this (level, item, size) gives no product.
  */
 static bool make_product(const struct seed_item *it, size_t size_idx, size_t level,
@@ -114,14 +127,11 @@ static bool make_product(const struct seed_item *it, size_t size_idx, size_t lev
 		pesos = it->precio_pesos * it->factor_pct[size_idx] / 100;
 		if (level == 0) {
 			xsnprintf(name, sizeof(name), "%s %s", it->nombre, size);
-		} else if (level <= ARRAY_SIZE(pack_sizes)) {
-			int64_t n = pack_sizes[level - 1];
-			int64_t discount_pct = 3 + (int64_t)level / 2;
-			xsnprintf(name, sizeof(name), "%s %s (paquete x %lld)", it->nombre, size,
-				  (long long)n);
-			pesos = pesos * n * (100 - discount_pct) / 100;
+		} else if (level <= ARRAY_SIZE(variants)) {
+			xsnprintf(name, sizeof(name), "%s %s %s", it->nombre, size, variants[level - 1].label);
+			pesos = pesos * variants[level - 1].pct / 100;
 		} else {
-			/* Past the pack table: same goods from another supplier lot. */
+			/* Past the presentations: same goods from another supplier lot. */
 			xsnprintf(name, sizeof(name), "%s %s (lote %zu)", it->nombre, size, level);
 		}
 	}
@@ -160,15 +170,9 @@ static int create_products(struct seed_state *s, size_t n)
 {
 	int64_t created_at = s->now - (SEED_DAYS + 5) * (int64_t)DAY_S;
 	uint64_t code_offset = rnd(&s->rng) % 1000000000ULL;
-	size_t n_escasos = n / 400 < 3 ? 3 : n / 400 > 12 ? 12 : n / 400;
 	size_t made = 0;
 
 	s->productos = xcalloc(n, sizeof(*s->productos));
-	s->escaso = xcalloc(n, sizeof(*s->escaso));
-	/* Spread over the catalogue: popular and quiet products run low alike. */
-	for (size_t k = 0; k < n_escasos && k < n; k++)
-		s->escaso[(2 + k * (n / n_escasos)) % n] = true;
-
 	size_t *order = catalog_order();
 	for (size_t level = 0; made < n; level++) {
 		for (size_t z = 0; z < ARRAY_SIZE(seed_catalog[0].presentaciones) && made < n; z++) {
@@ -193,8 +197,9 @@ static int create_products(struct seed_state *s, size_t n)
 					p->stock_minimo_milli = rnd_range(&s->rng, 5, 20) * unit;
 					p->stock_milli = rnd_range(&s->rng, 20, 300) * unit;
 				}
-				if (s->escaso[made])
-					p->stock_milli = p->stock_minimo_milli - rnd_range(&s->rng, 1, 3) * unit;
+				/* Low stock is leave_some_short's job, not the dice's. */
+				if (p->stock_milli <= p->stock_minimo_milli)
+					p->stock_milli = p->stock_minimo_milli + rnd_range(&s->rng, 5, 20) * unit;
 				int rc = producto_create(s->db, s->admin.id, s->admin.id, p, created_at);
 				if (rc != 0) {
 					fprintf(stderr, "seed: no se pudo crear el producto %s (%d)\n", p->nombre, rc);
@@ -202,6 +207,8 @@ static int create_products(struct seed_state *s, size_t n)
 					return -1;
 				}
 				made++;
+				if (level == 0)
+					s->n_base = made;
 				if (made % 1000 == 0 || made == n)
 					fprintf(stderr, "seed: %zu/%zu productos\n", made, n);
 			}
@@ -257,17 +264,24 @@ static int64_t sale_instant(struct seed_state *s)
 	}
 }
 
-/* Popular products are the first ones (base sizes): index ~ n * u^2. */
+/*
+ * Nine lines in ten are base sizes, the first of them most often (index ~
+ * n * u^2); the rest of the catalogue sells now and then, as in a shop.
+ */
 static size_t pick_product(struct seed_state *s)
 {
+	if (s->n_base == 0 || rnd_pct(&s->rng, 10))
+		return (size_t)rnd_range(&s->rng, 0, (int64_t)s->n_productos - 1);
 	uint64_t u = rnd(&s->rng) % 1000000u;
-	return (size_t)((unsigned __int128)s->n_productos * u * u / 1000000000000ULL);
+	return (size_t)((unsigned __int128)s->n_base * u * u / 1000000000000ULL);
 }
 
 static int64_t pick_qty(struct seed_state *s, const struct producto *p)
 {
 	if (strcmp(p->unidad, "kg") == 0)
 		return rnd_range(&s->rng, 5, 40) * 50;     /* 0,25 .. 2 kg */
+	if (p->precio_cents >= 5000000)                /* $ 50.000 and up: one at a time */
+		return 1000;
 	int r = (int)rnd_range(&s->rng, 0, 99);
 	return (r < 70 ? 1 : r < 90 ? 2 : rnd_range(&s->rng, 3, 5)) * 1000;
 }
@@ -299,7 +313,7 @@ static int build_sale(struct seed_state *s, int64_t t, struct venta_input *in, s
 	size_t n_lines = (size_t)rnd_range(&s->rng, 1, 5);
 	*total_cents = 0;
 	for (size_t tries = 0; in->n_items < n_lines && tries < 40; tries++) {
-		size_t k = tries < 30 ? pick_product(s) : (size_t)rnd_range(&s->rng, 0, (int64_t)s->n_productos - 1);
+		size_t k = pick_product(s);
 		struct producto *p = &s->productos[k];
 		bool repeated = false;
 		for (size_t j = 0; j < in->n_items; j++)
@@ -307,13 +321,8 @@ static int build_sale(struct seed_state *s, int64_t t, struct venta_input *in, s
 		if (repeated)
 			continue;
 		int64_t qty = pick_qty(s, p);
-		if (s->escaso[k]) {
-			if (p->stock_milli < qty)
-				continue;
-		} else if (p->stock_milli - qty < p->stock_minimo_milli) {
-			if (restock(s, p, t) != 0)
-				return -1;
-		}
+		if (p->stock_milli - qty <= p->stock_minimo_milli && restock(s, p, t) != 0)
+			return -1;
 		idx[in->n_items] = k;
 		in->items[in->n_items].producto_id = p->id;
 		in->items[in->n_items].cantidad_milli = qty;
@@ -376,6 +385,31 @@ done:
 	free(in);
 	free(instants);
 	return ret;
+}
+
+/*
+ * A handful of good sellers end the period short: their stock drops below
+ * the minimum at the end (a count found less than the system said), so the
+ * dashboard has low stock to show with a real sales pace behind it, and
+ * one in four is out of stock.
+ */
+static int leave_some_short(struct seed_state *s)
+{
+	size_t n_short = s->n_productos / 400;
+	size_t pool = s->n_base ? s->n_base : s->n_productos;
+	n_short = n_short < 3 ? 3 : n_short > 12 ? 12 : n_short;
+	if (n_short > pool)
+		n_short = pool;
+	for (size_t k = 0; k < n_short; k++) {
+		struct producto *p = &s->productos[(1 + k * (pool / n_short)) % pool];
+		int64_t unit = 1000, below = p->stock_minimo_milli / unit - 1;
+		p->stock_milli = k % 4 == 0 || below < 1 ? 0 : rnd_range(&s->rng, 1, below) * unit;
+		if (producto_update(s->db, s->admin.id, s->admin.id, p, s->now) != 0) {
+			fprintf(stderr, "seed: no se pudo ajustar el stock de %s\n", p->nombre);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* ---- users and configuration ------------------------------------------ */
@@ -475,7 +509,7 @@ int seed_demo(struct db *db, const char *password_hash, int n_products, int n_sa
 		(long long)s.admin.tenant_id);
 	if (create_products(&s, (size_t)n_products) != 0)
 		goto done;
-	if (create_sales(&s, (size_t)n_sales) != 0)
+	if (create_sales(&s, (size_t)n_sales) != 0 || leave_some_short(&s) != 0)
 		goto done;
 	int64_t ms = elapsed_ms(&t0);
 	fprintf(stderr, "seed: listo: %d productos, %d ventas, %lld reabastecimientos en %lld,%03lld s\n",
@@ -486,6 +520,5 @@ done:
 	if (fast_sqlite)
 		db_exec(db, "PRAGMA synchronous = NORMAL");
 	free(s.productos);
-	free(s.escaso);
 	return ret;
 }

@@ -3,7 +3,8 @@
  * de barrio sells, with its usual sizes and shelf prices in pesos. VAT
  * follows the common cases: 0 % for basic foods, 5 % for coffee, sugar,
  * flours and pet food, 19 % for the rest. seed.c combines these rows with
- * pack sizes to reach any number of unique products.
+ * presentations (packs, "familiar", ...) to reach any number of unique
+ * products.
  */
 #include "seed.h"
 

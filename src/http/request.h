@@ -46,6 +46,7 @@ struct request {
 	json_t *json;           /* application/json body, NULL otherwise */
 	str body;
 	str client_ip;
+	bool query_malformed;   /* bad %-escape, invalid UTF-8 or too many fields: 400 */
 	bool body_too_large;   /* over REQ_MAX_BODY: the app answers 413 */
 	bool wants_json;        /* JSON route or Accept/Content-Type says so */
 	bool is_secure;         /* reached over HTTPS */

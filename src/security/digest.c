@@ -13,18 +13,29 @@ static EVP_MD *sha256_md;
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
 static _Thread_local EVP_MD_CTX *thread_ctx;
 
+/* Frees a thread's context when the thread ends. */
+static pthread_key_t ctx_key;
+
+static void free_ctx(void *ctx)
+{
+	EVP_MD_CTX_free(ctx);
+}
+
 static void sha256_fetch(void)
 {
 	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (!sha256_md)
+	if (!sha256_md || pthread_key_create(&ctx_key, free_ctx) != 0)
 		die("SHA-256 is not available in this OpenSSL");
 }
 
 sha256_ctx *sha256_begin(void)
 {
 	pthread_once(&sha256_once, sha256_fetch);
-	if (!thread_ctx && !(thread_ctx = EVP_MD_CTX_new()))
-		die("EVP_MD_CTX_new failed");
+	if (!thread_ctx) {
+		if (!(thread_ctx = EVP_MD_CTX_new()))
+			die("EVP_MD_CTX_new failed");
+		pthread_setspecific(ctx_key, thread_ctx);
+	}
 	if (EVP_DigestInit_ex2(thread_ctx, sha256_md, NULL) != 1)
 		die("SHA-256 failed");
 	return thread_ctx;

@@ -1,20 +1,20 @@
 /*
  * chart_svg.c - builds the dashboard's bar charts as SVG text. Bars are
  * scaled to the largest value with 128-bit intermediates, so no value can
- * overflow and no floating point is needed; colours and fonts come from
- * static/css/dashboard.css through classes, with attribute fallbacks.
+ * overflow and no floating point is needed; colours and font sizes come
+ * from static/css/dashboard.css through classes (fill= is the fallback).
  */
 #include "chart_svg.h"
 
-#define COL_WIDTH 700
+#define COL_WIDTH 560
 #define COL_PLOT_TOP 24      /* room for the value above the tallest column */
 #define COL_PLOT_HEIGHT 180
 #define COL_LABEL_HEIGHT 30
 
 #define ROW_HEIGHT 30
-#define ROW_LABEL_WIDTH 180
-#define ROW_BAR_MAX 390
-#define ROW_WIDTH 760
+#define ROW_LABEL_WIDTH 150
+#define ROW_BAR_MAX 290
+#define ROW_WIDTH 560
 
 #define LABEL_MAX_CHARS 24
 
@@ -64,6 +64,7 @@ static void add_text(struct buf *out, const char *s)
 static void open_svg(struct buf *out, const char *id, const char *title, int64_t width,
 		     int64_t height)
 {
+	buf_grow(out, 8192);   /* a chart is 3-8 KB: grow once, not seven times */
 	buf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 %lld %lld\""
 		 " role=\"img\" aria-labelledby=\"", (long long)width, (long long)height);
 	add_text(out, id);
@@ -80,7 +81,7 @@ static void add_tooltip(struct buf *out, const struct chart_bar *b)
 	buf_adds(out, "<title>");
 	add_text(out, b->label);
 	buf_adds(out, ": ");
-	add_text(out, b->value_text);
+	add_text(out, b->tooltip_text ? b->tooltip_text : b->value_text);
 	buf_adds(out, "</title>");
 }
 
@@ -107,10 +108,10 @@ void chart_svg_columns(struct buf *out, const char *id, const char *title,
 			 " height=\"%lld\" fill=\"#0f766e\"/>", (long long)x, (long long)(base_y - h),
 			 (long long)bar_w, (long long)h);
 		buf_addf(out, "<text class=\"chart-value\" x=\"%lld\" y=\"%lld\" text-anchor=\"middle\""
-			 " font-size=\"12\">", (long long)cx, (long long)(base_y - h - 6));
+			 ">", (long long)cx, (long long)(base_y - h - 6));
 		add_text(out, b->value_text);
 		buf_addf(out, "</text><text class=\"chart-label\" x=\"%lld\" y=\"%lld\""
-			 " text-anchor=\"middle\" font-size=\"13\">", (long long)cx,
+			 " text-anchor=\"middle\">", (long long)cx,
 			 (long long)(base_y + 20));
 		add_label(out, b->label);
 		buf_adds(out, "</text></g>");
@@ -132,12 +133,12 @@ void chart_svg_rows(struct buf *out, const char *id, const char *title,
 		buf_adds(out, "<g>");
 		add_tooltip(out, b);
 		buf_addf(out, "<text class=\"chart-label\" x=\"%d\" y=\"%lld\" text-anchor=\"end\""
-			 " font-size=\"13\">", ROW_LABEL_WIDTH - 8, (long long)(y + 17));
+			 ">", ROW_LABEL_WIDTH - 8, (long long)(y + 17));
 		add_label(out, b->label);
 		buf_addf(out, "</text><rect class=\"chart-bar\" x=\"%d\" y=\"%lld\" width=\"%lld\""
 			 " height=\"%d\" fill=\"#0f766e\"/>", ROW_LABEL_WIDTH, (long long)(y + 2),
 			 (long long)w, ROW_HEIGHT - 10);
-		buf_addf(out, "<text class=\"chart-value\" x=\"%lld\" y=\"%lld\" font-size=\"12\">",
+		buf_addf(out, "<text class=\"chart-value\" x=\"%lld\" y=\"%lld\">",
 			 (long long)(ROW_LABEL_WIDTH + w + 8), (long long)(y + 17));
 		add_text(out, b->value_text);
 		buf_adds(out, "</text></g>");

@@ -13,6 +13,7 @@ struct chart_bar {
 	const char *label;       /* axis text, escaped; long labels are shortened */
 	int64_t value;           /* bar length is value / max(value); <= 0 draws none */
 	const char *value_text;  /* shown at the bar's end, escaped */
+	const char *tooltip_text;  /* the hover text after "label: "; NULL = value_text */
 };
 
 /*

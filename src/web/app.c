@@ -5,6 +5,8 @@
  * and, on every response, the security headers. Also owns the loaded
  * templates and each HTTP thread's database connection.
  */
+#include <pthread.h>
+
 #include "app.h"
 #include "middleware.h"
 #include "render.h"
@@ -19,6 +21,20 @@
 
 static struct tmpl_set *templates;
 static _Thread_local struct db *thread_db;
+/* Closes each HTTP thread's connection when the thread ends (server stop). */
+static pthread_key_t thread_db_key;
+static pthread_once_t thread_db_key_once = PTHREAD_ONCE_INIT;
+
+static void close_thread_db(void *db)
+{
+	db_close(db);
+}
+
+static void make_thread_db_key(void)
+{
+	if (pthread_key_create(&thread_db_key, close_thread_db) != 0)
+		die("pthread_key_create failed");
+}
 
 int app_init(void)
 {
@@ -39,10 +55,15 @@ const struct tmpl_set *app_templates(void)
 struct db *app_thread_db(void)
 {
 	char err[512];
-	if (!thread_db && db_open(config.database_url, &thread_db, err, sizeof(err)) < 0) {
+	if (thread_db)
+		return thread_db;
+	if (db_open(config.database_url, &thread_db, err, sizeof(err)) < 0) {
 		fprintf(stderr, "database: %s\n", err);
 		thread_db = NULL;
+		return NULL;
 	}
+	pthread_once(&thread_db_key_once, make_thread_db_key);
+	pthread_setspecific(thread_db_key, thread_db);
 	return thread_db;
 }
 
@@ -99,6 +120,9 @@ static int app_handle(struct request *req)
 		return render_error(req, 400, "BAD_REQUEST", "Demasiadas cookies.");
 	if ((rc = mw_check_host(req)) != MW_CONTINUE)
 		return rc;
+	if (req->query_malformed)
+		return render_error(req, 400, "VALIDATION_ERROR",
+				    "Parámetros de la dirección mal codificados.");
 	if (req->method == HTTP_GET || req->method == HTTP_HEAD) {
 		if ((rc = static_files_serve(req)) != 0)
 			return rc;
