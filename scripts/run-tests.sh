@@ -12,20 +12,6 @@ total_passed=0
 total_failed=0
 report=""
 
-# Debian's python3 has pytest (python3-pytest); another python3 earlier in
-# PATH (pyenv, a venv) may not, so put one that has it first for `make http`.
-py_path=$PATH
-if ! python3 -c 'import pytest' >/dev/null 2>&1; then
-	for py in /usr/bin/python3 /usr/local/bin/python3; do
-		if [ -x "$py" ] && "$py" -c 'import pytest' >/dev/null 2>&1; then
-			mkdir -p "$logs/pybin"
-			ln -s "$py" "$logs/pybin/python3"
-			py_path="$logs/pybin:$PATH"
-			break
-		fi
-	done
-fi
-
 # count_line FILE: prints "P F" from the last "N passed, N failed" line.
 count_line() {
 	local line
@@ -54,11 +40,7 @@ pytest_counts() {
 run_suite() {
 	local name=$1 target=$2 log="$logs/$1.log" rc counts p f
 	echo "=================== make $target"
-	if [ "$name" = http ]; then
-		PATH=$py_path make --no-print-directory "$target" 2>&1 | tee "$log"
-	else
-		make --no-print-directory "$target" 2>&1 | tee "$log"
-	fi
+	make --no-print-directory "$target" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	if [ "$name" = http ]; then
 		counts=$(pytest_counts "$log")

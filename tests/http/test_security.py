@@ -369,8 +369,8 @@ def test_malformed_query_never_5xx(server, admin):
 
 
 def test_many_query_params_get_an_answer(server, admin):
-    # 500 parameters fit the per-connection header memory and are answered.
-    r = admin.get("/productos/?" + "&".join("k%d=v" % i for i in range(500)))
+    # 300 parameters fit the per-connection header memory and are answered.
+    r = admin.get("/productos/?" + "&".join("k%d=v" % i for i in range(300)))
     assert r.status == 200, r
     # 2000 (a 17 KB URL) exceed it: libmicrohttpd 0.9.75 closes the
     # connection instead of delivering its 431. Either way the server lives.

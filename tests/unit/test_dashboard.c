@@ -577,21 +577,6 @@ static void test_cache_invalidation(void **state)
 	dashboard_cache_enable(true);
 }
 
-/* The proposed indexes change plans, not answers. */
-static void test_with_proposed_indexes(void **state)
-{
-	struct fixture *f = *state;
-	load_shop(f->db);
-	exec_ok(f->db, "CREATE INDEX movimientos_tenant ON movimientos(tenant_id, id)");
-	exec_ok(f->db, "CREATE INDEX productos_bajo_stock ON productos(tenant_id, stock_milli)"
-		       " WHERE stock_milli <= stock_minimo_milli");
-	struct dashboard *d = compute(f->db, 1, "", "2025-03", NOW_MAR31_22H);
-	assert_int_equal(d->n_ventas, 3);
-	assert_int_equal(d->n_bajo_stock_total, 3);
-	assert_int_equal(d->bajo_stock[0].producto_id, 4);
-	assert_int_equal(d->bajo_stock[2].producto_id, 1);
-}
-
 /* ---- charts --------------------------------------------------------------- */
 
 static void test_chart_svg(void **state)
@@ -758,7 +743,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_period_bounds, open_db, close_db),
 		cmocka_unit_test_setup_teardown(test_categories_fold, open_db, close_db),
 		cmocka_unit_test_setup_teardown(test_cache_invalidation, open_db, close_db),
-		cmocka_unit_test_setup_teardown(test_with_proposed_indexes, open_db, close_db),
 		cmocka_unit_test(test_chart_svg),
 		cmocka_unit_test_setup_teardown(test_seed_demo, open_db, close_db),
 		cmocka_unit_test_setup_teardown(test_seed_deterministic, open_db, close_db),
