@@ -1,7 +1,8 @@
 """Login, logout, sessions and the role gate, through the real HTTP server.
 
-Failed logins are kept to two in the whole session: the server throttles
-failures per address, and every test client shares 127.0.0.1.
+Failed logins are kept to a few in the whole session: each costs a full
+password hash, and login throttling (a later feature) will count them per
+address, which every test client shares (127.0.0.1).
 """
 from conftest import PASSWORD, Client, create_product, product_fields, new_barcode
 
@@ -151,3 +152,17 @@ def test_seller_sees_products_read_only(seller, admin, db):
     r = seller.get("/productos/?q=" + barcode)
     assert r.status == 200
     assert 'data-barcode="%s"' % barcode in r.text
+
+
+def test_operator_lands_on_admin_page_and_shops_do_not(server, admin):
+    server.cli("createsuperuser", "--username", "operador", "--email", "op@example.com",
+               password=PASSWORD)
+    op = Client(server.port)
+    r = op.login("operador")
+    assert r.status == 302 and r.location == "/admin/"
+    page = op.get("/admin/")
+    assert page.status == 200
+    assert "dueno" in page.text and "operador" in page.text
+    # The operator has no shop; an owner has no operator page.
+    assert op.get("/dashboard/").status == 403
+    assert admin.get("/admin/").status == 404
