@@ -7,6 +7,7 @@
 #define KV_H
 
 #include "../core/arena.h"
+#include "../core/utf8.h"   /* utf8_valid, used by form_parse and its fuzzers */
 
 struct kv {
 	str name;
@@ -47,8 +48,5 @@ int form_parse(struct arena *a, const char *data, size_t len, size_t max_fields,
 /* Parses a Cookie header ("a=b; c=d"); bad pairs are skipped as browsers do. */
 int cookie_parse(struct arena *a, const char *data, size_t len, size_t max_cookies,
 		 struct kv_list *l);
-
-/* True when the bytes are well-formed UTF-8 (no overlongs, no surrogates). */
-bool utf8_valid(const char *s, size_t len);
 
 #endif
