@@ -166,3 +166,30 @@ def test_operator_lands_on_admin_page_and_shops_do_not(server, admin):
     # The operator has no shop; an owner has no operator page.
     assert op.get("/dashboard/").status == 403
     assert admin.get("/admin/").status == 404
+
+
+def test_logins_do_not_stall_other_clients(server):
+    """Password hashing runs on the worker pool: while four logins are being
+    hashed, a page that needs no hashing is answered before any of them."""
+    import threading
+    clients = [Client(server.port) for _ in range(4)]
+    for c in clients:
+        c.get("/login/")
+    done = []
+
+    def login(c):
+        c.login("dueno")
+        done.append(c)
+
+    threads = [threading.Thread(target=login, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    import time
+    time.sleep(0.05)  # let the logins reach the server
+    r = Client(server.port).get("/login/")
+    answered_while_hashing = len(done) < len(clients)
+    for t in threads:
+        t.join()
+    assert r.status == 200
+    assert answered_while_hashing, "the login page waited for the password hashes"
+    assert all(c.last_login.status == 302 for c in clients)
