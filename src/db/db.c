@@ -6,6 +6,7 @@
  */
 #include "db.h"
 #include "db_internal.h"
+#include "../core/utf8.h"
 
 int db_open(const char *url, struct db **out, char *err, size_t err_len)
 {
@@ -84,6 +85,13 @@ const char *db_col_text(struct db_stmt *st, int col, size_t *len)
 		return "";
 	}
 	return db_stmt_driver(st)->col_text(st, col, len);
+}
+
+size_t db_col_copy(struct db_stmt *st, int col, char *dst, size_t dst_size)
+{
+	size_t len;
+	const char *s = db_col_text(st, col, &len);
+	return utf8_copy(dst, dst_size, s, len);
 }
 
 bool db_col_is_null(struct db_stmt *st, int col)

@@ -81,6 +81,11 @@ int64_t db_col_int(struct db_stmt *st, int col);
 /* Valid until the next step or db_done; never NULL ("" for NULL). */
 const char *db_col_text(struct db_stmt *st, int col, size_t *len);
 bool db_col_is_null(struct db_stmt *st, int col);
+/*
+ * Copies a text column into a fixed buffer, cut at a UTF-8 character
+ * boundary when it does not fit, and NUL-terminates; returns the length.
+ */
+size_t db_col_copy(struct db_stmt *st, int col, char *dst, size_t dst_size);
 void db_done(struct db_stmt *st);
 
 /* Runs a statement that returns no rows; DB_DONE on success. */

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "../core/utf8.h"
 #include "../db/db.h"
 #include "dashboard.h"
 #include "money.h"
@@ -206,18 +207,6 @@ void pct_decimas_format(int64_t decimas, bool with_sign, char *out, size_t out_s
 	const char *sign = decimas < 0 ? "-" : (with_sign && decimas > 0 ? "+" : "");
 	if (xsnprintf(out, out_size, "%s%s,%u %%", sign, g, (unsigned)(u % 10)) < 0 && out_size)
 		out[0] = '\0';
-}
-
-/* Copies a column's text into a fixed field, cutting at a UTF-8 boundary. */
-static void copy_text(char *dst, size_t dst_size, const char *src, size_t len)
-{
-	if (len >= dst_size) {
-		len = dst_size - 1;
-		while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
-			len--;
-	}
-	memcpy(dst, src, len);
-	dst[len] = '\0';
 }
 
 /* ---- the cached sales aggregates -------------------------------------- */
@@ -585,7 +574,7 @@ static void fold_categorias(struct item_agg *a, struct dash_sales *s)
 	for (size_t i = 0; i < n; i++) {
 		if (i < DASH_MAX_CATEGORIAS) {
 			struct dash_categoria *c = &s->categorias[s->n_categorias++];
-			copy_text(c->nombre, sizeof(c->nombre), a->cats[i].nombre, a->cats[i].len);
+			utf8_copy(c->nombre, sizeof(c->nombre), a->cats[i].nombre, a->cats[i].len);
 			c->total_cents = a->cats[i].total_cents;
 			continue;
 		}
@@ -613,11 +602,8 @@ static int load_top_names(struct db *db, int64_t tenant_id, const struct dash_pe
 		db_bind_int(st, 3, p->desde);
 		db_bind_int(st, 4, p->hasta);
 		int rc = db_step(st);
-		if (rc == DB_ROW) {
-			size_t len;
-			const char *t = db_col_text(st, 0, &len);
-			copy_text(s->top[i].nombre, sizeof(s->top[i].nombre), t, len);
-		}
+		if (rc == DB_ROW)
+			db_col_copy(st, 0, s->top[i].nombre, sizeof(s->top[i].nombre));
 		db_done(st);
 		if (rc != DB_ROW)
 			return -1;
@@ -732,13 +718,9 @@ static int load_bajo_stock(struct db *db, int64_t tenant_id, struct dashboard *d
 	int rc;
 	while ((rc = db_step(st)) == DB_ROW && d->n_bajo_stock < DASH_MAX_BAJO_STOCK) {
 		struct dash_bajo_stock *b = &d->bajo_stock[d->n_bajo_stock++];
-		size_t len;
-		const char *t;
 		b->producto_id = db_col_int(st, 0);
-		t = db_col_text(st, 1, &len);
-		copy_text(b->nombre, sizeof(b->nombre), t, len);
-		t = db_col_text(st, 2, &len);
-		copy_text(b->unidad, sizeof(b->unidad), t, len);
+		db_col_copy(st, 1, b->nombre, sizeof(b->nombre));
+		db_col_copy(st, 2, b->unidad, sizeof(b->unidad));
 		b->stock_milli = db_col_int(st, 3);
 		b->stock_minimo_milli = db_col_int(st, 4);
 	}

@@ -6,6 +6,7 @@
  */
 #include "producto.h"
 
+#include "../core/utf8.h"
 #include "../db/db.h"
 #include "money.h"
 
@@ -16,73 +17,14 @@
 #define MSG_REQUIRED "Este campo es obligatorio."
 #define MSG_CONTROL "Contiene caracteres no permitidos."
 
-/*
- * Counts the code points of well-formed UTF-8 (no overlongs, surrogates or
- * values past U+10FFFF); false also for control characters, which have no
- * business in a product name and break CSV exports and receipts.
- */
-static bool utf8_count_printable(const char *s, size_t len, size_t *n_chars)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n = 0;
-
-	while (i < len) {
-		unsigned char c = p[i];
-		uint32_t cp;
-		size_t extra;
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return false;
-			i++;
-			n++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			cp = c & 0x1f;
-			extra = 1;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			cp = c & 0x0f;
-			extra = 2;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			cp = c & 0x07;
-			extra = 3;
-		} else {
-			return false;
-		}
-		if (len - i <= extra)
-			return false;
-		for (size_t k = 1; k <= extra; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
-			return false;
-		i += extra + 1;
-		n++;
-	}
-	*n_chars = n;
-	return true;
-}
-
-/* Copies a checked value into a fixed field; sizes guarantee it fits (4 bytes per char). */
-static void copy_field(char *dst, size_t dst_size, str v)
-{
-	size_t n = v.len < dst_size - 1 ? v.len : dst_size - 1;
-	if (n)
-		memcpy(dst, v.ptr, n);
-	dst[n] = '\0';
-}
-
 /* Free text: optional unless required, at most max_chars printable characters. */
 static const char *check_text(str v, bool required, size_t max_chars, const char *too_long)
 {
-	size_t n_chars = 0;
 	if (v.len == 0)
 		return required ? MSG_REQUIRED : "";
-	if (!utf8_count_printable(v.ptr, v.len, &n_chars))
+	if (!utf8_printable(v.ptr, v.len))
 		return MSG_CONTROL;
-	if (n_chars > max_chars)
+	if (utf8_count(v.ptr, v.len) > max_chars)
 		return too_long;
 	return "";
 }
@@ -172,10 +114,11 @@ int producto_validate(const struct producto_input *in, int64_t default_iva_centi
 	if (errors->any)
 		return -1;
 
-	copy_field(p->nombre, sizeof(p->nombre), nombre);
-	copy_field(p->codigo_de_barras, sizeof(p->codigo_de_barras), codigo);
-	copy_field(p->categoria, sizeof(p->categoria), categoria);
-	copy_field(p->unidad, sizeof(p->unidad), unidad);
+	/* The checks above guarantee each value fits (4 bytes per character). */
+	utf8_copy(p->nombre, sizeof(p->nombre), nombre.ptr, nombre.len);
+	utf8_copy(p->codigo_de_barras, sizeof(p->codigo_de_barras), codigo.ptr, codigo.len);
+	utf8_copy(p->categoria, sizeof(p->categoria), categoria.ptr, categoria.len);
+	utf8_copy(p->unidad, sizeof(p->unidad), unidad.ptr, unidad.len);
 	return 0;
 }
 
@@ -185,34 +128,20 @@ int producto_validate(const struct producto_input *in, int64_t default_iva_centi
 	"id, tenant_id, nombre, codigo_de_barras, categoria, precio_compra_cents, precio_cents," \
 	" iva_centi, stock_milli, stock_minimo_milli, unidad, created_at, updated_at"
 
-/* Copies a text column, cutting (never expected) overlong values at a character boundary. */
-static void copy_col(struct db_stmt *st, int col, char *dst, size_t dst_size)
-{
-	size_t len;
-	const char *s = db_col_text(st, col, &len);
-	if (len > dst_size - 1) {
-		len = dst_size - 1;
-		while (len && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
-	}
-	memcpy(dst, s, len);
-	dst[len] = '\0';
-}
-
 static void read_producto(struct db_stmt *st, struct producto *out)
 {
 	*out = (struct producto){ 0 };
 	out->id = db_col_int(st, 0);
 	out->tenant_id = db_col_int(st, 1);
-	copy_col(st, 2, out->nombre, sizeof(out->nombre));
-	copy_col(st, 3, out->codigo_de_barras, sizeof(out->codigo_de_barras));
-	copy_col(st, 4, out->categoria, sizeof(out->categoria));
+	db_col_copy(st, 2, out->nombre, sizeof(out->nombre));
+	db_col_copy(st, 3, out->codigo_de_barras, sizeof(out->codigo_de_barras));
+	db_col_copy(st, 4, out->categoria, sizeof(out->categoria));
 	out->precio_compra_cents = db_col_int(st, 5);
 	out->precio_cents = db_col_int(st, 6);
 	out->iva_centi = db_col_int(st, 7);
 	out->stock_milli = db_col_int(st, 8);
 	out->stock_minimo_milli = db_col_int(st, 9);
-	copy_col(st, 10, out->unidad, sizeof(out->unidad));
+	db_col_copy(st, 10, out->unidad, sizeof(out->unidad));
 	out->created_at = db_col_int(st, 11);
 	out->updated_at = db_col_int(st, 12);
 }

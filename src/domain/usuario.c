@@ -36,16 +36,6 @@ static enum rol rol_from(const char *s)
 	return ROL_VENDEDOR;
 }
 
-static void copy_col(struct db_stmt *st, int col, char *out, size_t out_size)
-{
-	size_t len;
-	const char *s = db_col_text(st, col, &len);
-	if (len >= out_size)
-		len = out_size - 1;
-	memcpy(out, s, len);
-	out[len] = '\0';
-}
-
 void usuario_read_row(struct db_stmt *st, int first, struct user *u)
 {
 	memset(u, 0, sizeof(*u));
@@ -54,10 +44,10 @@ void usuario_read_row(struct db_stmt *st, int first, struct user *u)
 	u->rol = rol_from(db_col_text(st, first + 2, NULL));
 	u->activo = db_col_int(st, first + 3) != 0;
 	u->debe_cambiar_password = db_col_int(st, first + 4) != 0;
-	copy_col(st, first + 5, u->username, sizeof(u->username));
-	copy_col(st, first + 6, u->email, sizeof(u->email));
-	copy_col(st, first + 7, u->first_name, sizeof(u->first_name));
-	copy_col(st, first + 8, u->last_name, sizeof(u->last_name));
+	db_col_copy(st, first + 5, u->username, sizeof(u->username));
+	db_col_copy(st, first + 6, u->email, sizeof(u->email));
+	db_col_copy(st, first + 7, u->first_name, sizeof(u->first_name));
+	db_col_copy(st, first + 8, u->last_name, sizeof(u->last_name));
 }
 
 int usuario_by_id(struct db *db, int64_t id, struct user *out)
@@ -91,7 +81,7 @@ int usuario_for_login(struct db *db, str username_or_email, struct user *out,
 	int rc = -1;
 	if (db_step(st) == DB_ROW) {
 		usuario_read_row(st, 0, out);
-		copy_col(st, 9, hash, hash_size);
+		db_col_copy(st, 9, hash, hash_size);
 		rc = 0;
 	}
 	db_done(st);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <time.h>
 
+#include "core/utf8.h"
 #include "db/db.h"
 #include "domain/money.h"
 #include "domain/usuario.h"
@@ -70,22 +71,6 @@ static const char sql_mov_insert[] =
 	" costo_unitario_cents, usuario_id, venta_id, created_at)"
 	" VALUES (?, ?, 'venta', ?, ?, ?, ?, ?, ?)";
 
-/* Cuts a byte string back to a whole UTF-8 character, so a truncated
- * message or name never reaches JSON or HTML as invalid text. */
-static void utf8_cut(char *s, size_t len)
-{
-	size_t end = len;
-	while (end > 0 && ((unsigned char)s[end - 1] & 0xC0) == 0x80)
-		end--;
-	if (end > 0 && ((unsigned char)s[end - 1] & 0x80)) {
-		unsigned char lead = (unsigned char)s[end - 1];
-		size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-		if (len - (end - 1) < need)
-			len = end - 1;
-	}
-	s[len] = '\0';
-}
-
 __attribute__((format(printf, 3, 4)))
 static void set_err(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -98,17 +83,8 @@ static void set_err(char *err, size_t err_len, const char *fmt, ...)
 	if (n < 0)
 		err[0] = '\0';
 	else if ((size_t)n >= err_len)
-		utf8_cut(err, err_len - 1);
-}
-
-static void copy_text(struct db_stmt *st, int col, char *dst, size_t dst_size)
-{
-	size_t len;
-	const char *s = db_col_text(st, col, &len);
-	if (len >= dst_size)
-		len = dst_size - 1;
-	memcpy(dst, s, len);
-	utf8_cut(dst, len);
+		/* A message cut mid-character would not survive JSON or HTML. */
+		err[utf8_boundary(err, err_len - 1, err_len - 1)] = '\0';
 }
 
 static bool blank(const char *s, size_t size)
@@ -206,7 +182,7 @@ static int find_replay(struct db *db, int64_t tenant_id, const struct venta_inpu
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		out->id = db_col_int(st, 0);
-		copy_text(st, 1, out->numero, sizeof(out->numero));
+		db_col_copy(st, 1, out->numero, sizeof(out->numero));
 		out->neto_cents = db_col_int(st, 2);
 		out->iva_cents = db_col_int(st, 3);
 		out->total_cents = db_col_int(st, 4);
@@ -226,12 +202,12 @@ static enum venta_status price_line(struct db *db, int64_t tenant_id, struct lin
 	db_bind_int(st, 2, tenant_id);
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
-		copy_text(st, 0, l->nombre, sizeof(l->nombre));
-		copy_text(st, 1, l->categoria, sizeof(l->categoria));
+		db_col_copy(st, 0, l->nombre, sizeof(l->nombre));
+		db_col_copy(st, 1, l->categoria, sizeof(l->categoria));
 		l->precio_cents = db_col_int(st, 2);
 		l->iva_centi = db_col_int(st, 3);
 		l->costo_unitario_cents = db_col_int(st, 4);
-		copy_text(st, 5, l->unidad, sizeof(l->unidad));
+		db_col_copy(st, 5, l->unidad, sizeof(l->unidad));
 	}
 	db_done(st);
 	if (rc == DB_DONE) {
@@ -290,7 +266,7 @@ static int take_number(struct db *db, int64_t tenant_id, int64_t *consecutivo,
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
 		*consecutivo = db_col_int(st, 0) - 1;
-		copy_text(st, 1, prefijo, prefijo_size);
+		db_col_copy(st, 1, prefijo, prefijo_size);
 		*permitir_negativo = db_col_int(st, 2) != 0;
 	}
 	db_done(st);
@@ -477,7 +453,7 @@ enum venta_status venta_create(struct db *db, const struct user *seller,
 		db_bind_int(st, 2, seller->tenant_id);
 		rc = db_step(st);
 		if (rc == DB_ROW)
-			copy_text(st, 0, cliente_nombre, sizeof(cliente_nombre));
+			db_col_copy(st, 0, cliente_nombre, sizeof(cliente_nombre));
 		db_done(st);
 		if (rc == DB_DONE) {
 			set_err(err, err_len, "Cliente no encontrado");

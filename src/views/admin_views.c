@@ -4,9 +4,9 @@
  * operator tools still to come). Only a superuser reaches it.
  */
 #include <jansson.h>
-#include <time.h>
 
 #include "views.h"
+#include "view_ctx.h"
 #include "../db/db.h"
 #include "../domain/usuario.h"
 #include "../web/render.h"
@@ -25,16 +25,11 @@ int view_admin_home(struct request *req)
 	struct db_stmt *st = db_prepare(req->db, sql);
 	db_bind_int(st, 1, ADMIN_PAGE_SIZE);
 	while (db_step(st) == DB_ROW) {
-		char created[32] = "", last[32] = "—";
-		time_t t = (time_t)db_col_int(st, 5);
-		struct tm tm;
-		if (localtime_r(&t, &tm))
-			strftime(created, sizeof(created), "%Y-%m-%d %H:%M", &tm);
-		if (!db_col_is_null(st, 6)) {
-			t = (time_t)db_col_int(st, 6);
-			if (localtime_r(&t, &tm))
-				strftime(last, sizeof(last), "%Y-%m-%d %H:%M", &tm);
-		}
+		char created[32], last[32] = "—";
+		local_datetime_format(db_col_int(st, 5), created, sizeof(created));
+		if (!db_col_is_null(st, 6) &&
+		    !local_datetime_format(db_col_int(st, 6), last, sizeof(last)))
+			xsnprintf(last, sizeof(last), "%s", "—");
 		json_array_append_new(rows, json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s}",
 			"id", (json_int_t)db_col_int(st, 0), "username", db_col_text(st, 1, NULL),
 			"email", db_col_text(st, 2, NULL), "rol", db_col_text(st, 3, NULL),

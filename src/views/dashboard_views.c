@@ -9,6 +9,7 @@
 #include "domain/money.h"
 #include "domain/usuario.h"
 #include "views/chart_svg.h"
+#include "views/view_ctx.h"
 #include "views/views.h"
 #include "web/render.h"
 
@@ -16,37 +17,11 @@ static const char *const weekday_names[7] = {
 	"Lunes", "Martes", "Miércoles", "Jueves", "Viernes", "Sábado", "Domingo",
 };
 
-/* Never NULL: text that is not valid UTF-8 (jansson refuses it) becomes "". */
-static json_t *jstr(const char *s)
-{
-	json_t *v = json_string(s ? s : "");
-	return v ? v : json_string("");
-}
-
-static void set_str(json_t *obj, const char *key, const char *value)
-{
-	json_object_set_new(obj, key, jstr(value));
-}
-
-static void set_money(json_t *obj, const char *key, int64_t cents, int decimals)
-{
-	char text[48];
-	money_format(cents, decimals, text, sizeof(text));
-	set_str(obj, key, text);
-}
-
-static void set_int_es(json_t *obj, const char *key, int64_t n)
-{
-	char text[32];
-	int_es_format(n, text, sizeof(text));
-	set_str(obj, key, text);
-}
-
 static void set_qty(json_t *obj, const char *key, int64_t milli)
 {
 	char text[32];
 	qty_es_format(milli, text, sizeof(text));
-	set_str(obj, key, text);
+	ctx_set_str(obj, key, text);
 }
 
 /* YYYYMMDD as "dd/mm/aaaa". */
@@ -54,7 +29,7 @@ static void set_dia(json_t *obj, const char *key, int32_t dia)
 {
 	char text[16];
 	xsnprintf(text, sizeof(text), "%02d/%02d/%04d", dia % 100, dia / 100 % 100, dia / 10000);
-	set_str(obj, key, text);
+	ctx_set_str(obj, key, text);
 }
 
 /*
@@ -72,11 +47,11 @@ static void set_chart(json_t *ctx, const char *key, struct buf *svg)
 static json_t *periodo_json(const struct dash_period *p)
 {
 	json_t *o = json_object();
-	set_str(o, "etiqueta", p->etiqueta);
+	ctx_set_str(o, "etiqueta", p->etiqueta);
 	set_dia(o, "desde", p->desde);
 	set_dia(o, "hasta", p->hasta);
-	set_str(o, "mes_valor", p->mes_valor);
-	set_int_es(o, "n_dias", p->n_dias);
+	ctx_set_str(o, "mes_valor", p->mes_valor);
+	ctx_set_int_es(o, "n_dias", p->n_dias);
 	json_object_set_new(o, "es_7d", json_boolean(p->kind == DASH_7D));
 	json_object_set_new(o, "es_mes", json_boolean(p->kind == DASH_MES));
 	json_object_set_new(o, "es_anio", json_boolean(p->kind == DASH_ANIO));
@@ -88,21 +63,21 @@ static json_t *kpi_json(const struct dashboard *d)
 {
 	int dec = d->decimales_moneda;
 	json_t *o = json_object();
-	set_money(o, "ventas_total", d->ventas_total_cents, dec);
-	set_money(o, "ventas_iva", d->ventas_iva_cents, dec);
-	set_money(o, "ventas_netas", d->ventas_netas_cents, dec);
-	set_int_es(o, "num_ventas", d->n_ventas);
-	set_money(o, "ingresos_extra", d->ingresos_extra_cents, dec);
-	set_money(o, "costo", d->costo_cents, dec);
-	set_money(o, "gastos", d->gastos_cents, dec);
-	set_money(o, "utilidad_bruta", d->utilidad_bruta_cents, dec);
-	set_money(o, "utilidad_neta", d->utilidad_neta_cents, dec);
+	ctx_set_money(o, "ventas_total", d->ventas_total_cents, dec);
+	ctx_set_money(o, "ventas_iva", d->ventas_iva_cents, dec);
+	ctx_set_money(o, "ventas_netas", d->ventas_netas_cents, dec);
+	ctx_set_int_es(o, "num_ventas", d->n_ventas);
+	ctx_set_money(o, "ingresos_extra", d->ingresos_extra_cents, dec);
+	ctx_set_money(o, "costo", d->costo_cents, dec);
+	ctx_set_money(o, "gastos", d->gastos_cents, dec);
+	ctx_set_money(o, "utilidad_bruta", d->utilidad_bruta_cents, dec);
+	ctx_set_money(o, "utilidad_neta", d->utilidad_neta_cents, dec);
 	json_object_set_new(o, "utilidad_bruta_negativa", json_boolean(d->utilidad_bruta_cents < 0));
 	json_object_set_new(o, "utilidad_neta_negativa", json_boolean(d->utilidad_neta_cents < 0));
 	if (d->hay_cambio) {
 		char pct[32];
 		pct_decimas_format(d->cambio_decimas, true, pct, sizeof(pct));
-		set_str(o, "cambio", pct);
+		ctx_set_str(o, "cambio", pct);
 		json_object_set_new(o, "cambio_negativo", json_boolean(d->cambio_decimas < 0));
 	}
 	return o;
@@ -152,9 +127,9 @@ static json_t *categorias_json(json_t *ctx, const struct dashboard *d)
 						     d->ventas_total_cents) : 0,
 				   false, pct, sizeof(pct));
 		json_t *o = json_object();
-		set_str(o, "nombre", nombre);
-		set_str(o, "total", values[i]);
-		set_str(o, "porcentaje", pct);
+		ctx_set_str(o, "nombre", nombre);
+		ctx_set_str(o, "total", values[i]);
+		ctx_set_str(o, "porcentaje", pct);
 		json_object_set_new(o, "otras", json_boolean(c->otras));
 		json_array_append_new(list, o);
 	}
@@ -174,9 +149,9 @@ static json_t *top_json(const struct dashboard *d)
 		json_t *o = json_object();
 		json_object_set_new(o, "posicion", json_integer((json_int_t)i + 1));
 		json_object_set_new(o, "producto_id", json_integer(t->producto_id));
-		set_str(o, "nombre", t->nombre);
+		ctx_set_str(o, "nombre", t->nombre);
 		set_qty(o, "cantidad", t->qty_milli);
-		set_money(o, "total", t->total_cents, d->decimales_moneda);
+		ctx_set_money(o, "total", t->total_cents, d->decimales_moneda);
 		json_array_append_new(list, o);
 	}
 	return list;
@@ -190,8 +165,8 @@ static json_t *bajo_stock_json(const struct dashboard *d)
 		json_t *o = json_object();
 		char dias[32];
 		json_object_set_new(o, "producto_id", json_integer(b->producto_id));
-		set_str(o, "nombre", b->nombre);
-		set_str(o, "unidad", b->unidad);
+		ctx_set_str(o, "nombre", b->nombre);
+		ctx_set_str(o, "unidad", b->unidad);
 		set_qty(o, "stock", b->stock_milli);
 		set_qty(o, "minimo", b->stock_minimo_milli);
 		set_qty(o, "vendido", b->vendido_milli);
@@ -204,7 +179,7 @@ static json_t *bajo_stock_json(const struct dashboard *d)
 			xsnprintf(dias, sizeof(dias), "Menos de 1");
 		else
 			int_es_format(b->dias_restantes, dias, sizeof(dias));
-		set_str(o, "dias", dias);
+		ctx_set_str(o, "dias", dias);
 		json_array_append_new(list, o);
 	}
 	return list;
@@ -216,8 +191,8 @@ static json_t *insights_json(const struct dashboard *d)
 	json_t *list = json_array();
 	for (size_t i = 0; i < d->n_insights; i++) {
 		json_t *o = json_object();
-		set_str(o, "texto", d->insights[i].texto);
-		set_str(o, "nivel", niveles[d->insights[i].nivel]);
+		ctx_set_str(o, "texto", d->insights[i].texto);
+		ctx_set_str(o, "nivel", niveles[d->insights[i].nivel]);
 		json_array_append_new(list, o);
 	}
 	return list;
@@ -233,15 +208,15 @@ int view_dashboard(struct request *req)
 		return render_error(req, 500, "ERROR", NULL);
 
 	json_t *ctx = json_object();
-	set_str(ctx, "title", "Dashboard");
-	set_str(ctx, "nav", "dashboard");
+	ctx_set_str(ctx, "title", "Dashboard");
+	ctx_set_str(ctx, "nav", "dashboard");
 	json_object_set_new(ctx, "periodo", periodo_json(&d->period));
 	json_object_set_new(ctx, "kpi", kpi_json(d));
 	add_chart_dias(ctx, d);
 	json_object_set_new(ctx, "categorias", categorias_json(ctx, d));
 	json_object_set_new(ctx, "top", top_json(d));
 	json_object_set_new(ctx, "bajo_stock", bajo_stock_json(d));
-	set_int_es(ctx, "n_bajo_stock_total", d->n_bajo_stock_total);
+	ctx_set_int_es(ctx, "n_bajo_stock_total", d->n_bajo_stock_total);
 	json_object_set_new(ctx, "bajo_stock_hay_mas",
 			    json_boolean(d->n_bajo_stock_total > (int64_t)d->n_bajo_stock));
 	json_object_set_new(ctx, "has_top", json_boolean(d->n_top > 0));

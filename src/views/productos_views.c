@@ -5,12 +5,12 @@
  * templates/productos/. The list is the hottest page: one COUNT, one page
  * query, the categories and the settings, all on indexes, none per row.
  */
-#include <time.h>
-
 #include <jansson.h>
 
 #include "views.h"
+#include "view_ctx.h"
 
+#include "../core/utf8.h"
 #include "../db/db.h"
 #include "../domain/money.h"
 #include "../domain/producto.h"
@@ -28,37 +28,6 @@
 #define MSG_PROTECTED "No se puede eliminar: el producto tiene ventas o movimientos de inventario."
 
 /* ---- small helpers ----------------------------------------------------- */
-
-static void put_s(json_t *o, const char *key, const char *v)
-{
-	json_object_set_new(o, key, json_string(v ? v : ""));
-}
-
-static void put_str(json_t *o, const char *key, str v)
-{
-	json_object_set_new(o, key, json_stringn(v.ptr ? v.ptr : "", v.len));
-}
-
-static void put_b(json_t *o, const char *key, bool v)
-{
-	json_object_set_new(o, key, json_boolean(v));
-}
-
-static void put_i(json_t *o, const char *key, int64_t v)
-{
-	json_object_set_new(o, key, json_integer((json_int_t)v));
-}
-
-/* Cuts s to at most max bytes without splitting a UTF-8 character. */
-static str cut_utf8(str s, size_t max)
-{
-	if (s.len <= max)
-		return s;
-	s.len = max;
-	while (s.len && ((unsigned char)s.ptr[s.len] & 0xc0) == 0x80)
-		s.len--;
-	return s;
-}
 
 /* es-CO shows decimals with a comma; the wire forms use a dot. */
 static void comma_decimals(char *s)
@@ -211,8 +180,10 @@ static void read_list_params(struct request *req, struct list_params *lp)
 	str orden = str_trim(req_query(req, "orden"));
 	str page = str_trim(req_query(req, "page"));
 
-	lp->q = cut_utf8(str_trim(req_query(req, "q")), Q_MAX_BYTES);
-	lp->categoria = cut_utf8(str_trim(req_query(req, "categoria")), CATEGORIA_MAX_BYTES);
+	lp->q = str_trim(req_query(req, "q"));
+	lp->q.len = utf8_boundary(lp->q.ptr, lp->q.len, Q_MAX_BYTES);
+	lp->categoria = str_trim(req_query(req, "categoria"));
+	lp->categoria.len = utf8_boundary(lp->categoria.ptr, lp->categoria.len, CATEGORIA_MAX_BYTES);
 	lp->orden = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(ordenes); i++)
 		if (str_eq_lit(orden, ordenes[i].key))
@@ -332,22 +303,22 @@ static json_t *page_rows(struct request *req, const struct list_params *lp, int 
 		json_t *row = json_object();
 		int64_t stock_milli = db_col_int(st, 6);
 
-		put_i(row, "id", db_col_int(st, 0));
+		ctx_set_int(row, "id", db_col_int(st, 0));
 		s = db_col_text(st, 1, &len);
-		put_str(row, "nombre", (str){ s, len });
+		ctx_set_strn(row, "nombre", (str){ s, len });
 		s = db_col_text(st, 2, &len);
-		put_str(row, "codigo_de_barras", (str){ s, len });
+		ctx_set_strn(row, "codigo_de_barras", (str){ s, len });
 		s = db_col_text(st, 3, &len);
-		put_str(row, "categoria", (str){ s, len });
+		ctx_set_strn(row, "categoria", (str){ s, len });
 		money_format(db_col_int(st, 4), decimals, precio, sizeof(precio));
-		put_s(row, "precio", precio);
+		ctx_set_str(row, "precio", precio);
 		iva_format(db_col_int(st, 5), iva, sizeof(iva));
 		comma_decimals(iva);
-		put_s(row, "iva", iva);
+		ctx_set_str(row, "iva", iva);
 		qty_display(stock_milli, stock, sizeof(stock));
-		put_s(row, "stock", stock);
-		put_b(row, "stock_bajo", stock_milli <= db_col_int(st, 7));
-		put_b(row, "es_kg", strcmp(db_col_text(st, 8, NULL), "kg") == 0);
+		ctx_set_str(row, "stock", stock);
+		ctx_set_bool(row, "stock_bajo", stock_milli <= db_col_int(st, 7));
+		ctx_set_bool(row, "es_kg", strcmp(db_col_text(st, 8, NULL), "kg") == 0);
 		json_array_append_new(rows, row);
 	}
 	db_done(st);
@@ -384,8 +355,8 @@ static json_t *categorias_select(struct request *req, str selected, bool *ok)
 		size_t len;
 		const char *s = db_col_text(st, 0, &len);
 		json_t *c = json_object();
-		put_str(c, "nombre", (str){ s, len });
-		put_b(c, "selected", str_eq(selected, (str){ s, len }));
+		ctx_set_strn(c, "nombre", (str){ s, len });
+		ctx_set_bool(c, "selected", str_eq(selected, (str){ s, len }));
 		json_array_append_new(list, c);
 	}
 	db_done(st);
@@ -415,7 +386,7 @@ int view_productos_list(struct request *req)
 
 	json_t *ctx = json_object();
 	json_t *rows = page_rows(req, &lp, cfg.decimals, &ok_rows);
-	put_b(ctx, "hay_productos", json_array_size(rows) > 0);
+	ctx_set_bool(ctx, "hay_productos", json_array_size(rows) > 0);
 	json_object_set_new(ctx, "productos", rows);
 	json_object_set_new(ctx, "categorias", categorias_select(req, lp.categoria, &ok_cats));
 	if (own_tx)
@@ -425,28 +396,28 @@ int view_productos_list(struct request *req)
 		return render_error(req, 500, "SERVER_ERROR", MSG_SERVER);
 	}
 
-	put_s(ctx, "nav", "productos");
-	put_s(ctx, "title", "Productos");
-	put_b(ctx, "puede_editar", req->user->rol == ROL_ADMIN);
-	put_str(ctx, "q", lp.q);
-	put_str(ctx, "categoria_actual", lp.categoria);
-	put_b(ctx, "filtrando", lp.q.len || lp.categoria.len);
-	put_i(ctx, "n_productos", n_productos);
+	ctx_set_str(ctx, "nav", "productos");
+	ctx_set_str(ctx, "title", "Productos");
+	ctx_set_bool(ctx, "puede_editar", req->user->rol == ROL_ADMIN);
+	ctx_set_strn(ctx, "q", lp.q);
+	ctx_set_strn(ctx, "categoria_actual", lp.categoria);
+	ctx_set_bool(ctx, "filtrando", lp.q.len || lp.categoria.len);
+	ctx_set_int(ctx, "n_productos", n_productos);
 
-	put_s(ctx, "orden", ordenes[lp.orden].key);
-	put_s(ctx, "filtros_qs", filters_qs(req, &lp));
+	ctx_set_str(ctx, "orden", ordenes[lp.orden].key);
+	ctx_set_str(ctx, "filtros_qs", filters_qs(req, &lp));
 	json_t *sel = json_object();
-	put_b(sel, ordenes[lp.orden].flag, true);
+	ctx_set_bool(sel, ordenes[lp.orden].flag, true);
 	json_object_set_new(ctx, "orden_sel", sel);
 
 	if (n_pages > 1) {
 		json_t *pag = json_object();
-		put_i(pag, "page", lp.page);
-		put_i(pag, "n_pages", n_pages);
-		put_i(pag, "prev_page", lp.page - 1);
-		put_i(pag, "next_page", lp.page + 1);
-		put_b(pag, "has_prev", lp.page > 1);
-		put_b(pag, "has_next", lp.page < n_pages);
+		ctx_set_int(pag, "page", lp.page);
+		ctx_set_int(pag, "n_pages", n_pages);
+		ctx_set_int(pag, "prev_page", lp.page - 1);
+		ctx_set_int(pag, "next_page", lp.page + 1);
+		ctx_set_bool(pag, "has_prev", lp.page > 1);
+		ctx_set_bool(pag, "has_next", lp.page < n_pages);
 		json_object_set_new(ctx, "paginacion", pag);
 	}
 
@@ -478,7 +449,7 @@ static json_t *values_from_form(struct request *req)
 {
 	json_t *v = json_object();
 	for (size_t i = 0; i < ARRAY_SIZE(form_fields); i++)
-		put_str(v, form_fields[i], str_trim(req_form(req, form_fields[i])));
+		ctx_set_strn(v, form_fields[i], str_trim(req_form(req, form_fields[i])));
 	return v;
 }
 
@@ -486,20 +457,20 @@ static json_t *values_from_producto(const struct producto *p)
 {
 	char buf[48];
 	json_t *v = json_object();
-	put_s(v, "nombre", p->nombre);
-	put_s(v, "codigo_de_barras", p->codigo_de_barras);
-	put_s(v, "categoria", p->categoria);
+	ctx_set_str(v, "nombre", p->nombre);
+	ctx_set_str(v, "codigo_de_barras", p->codigo_de_barras);
+	ctx_set_str(v, "categoria", p->categoria);
 	money_input_value(p->precio_compra_cents, buf, sizeof(buf));
-	put_s(v, "precio_compra", buf);
+	ctx_set_str(v, "precio_compra", buf);
 	money_input_value(p->precio_cents, buf, sizeof(buf));
-	put_s(v, "precio", buf);
+	ctx_set_str(v, "precio", buf);
 	iva_format(p->iva_centi, buf, sizeof(buf));
-	put_s(v, "iva_porcentaje", buf);
+	ctx_set_str(v, "iva_porcentaje", buf);
 	qty_format(p->stock_milli, buf, sizeof(buf));
-	put_s(v, "stock", buf);
+	ctx_set_str(v, "stock", buf);
 	qty_format(p->stock_minimo_milli, buf, sizeof(buf));
-	put_s(v, "stock_minimo", buf);
-	put_s(v, "unidad", p->unidad);
+	ctx_set_str(v, "stock_minimo", buf);
+	ctx_set_str(v, "unidad", p->unidad);
 	return v;
 }
 
@@ -516,26 +487,26 @@ static int render_form(struct request *req, int status, const struct form_page *
 		       json_t *values, const struct producto_errors *errors)
 {
 	json_t *ctx = json_object();
-	put_s(ctx, "nav", "productos");
-	put_s(ctx, "title", fp->title);
-	put_s(ctx, "action", fp->action);
-	put_s(ctx, "submit", fp->submit);
-	put_b(ctx, "es_edicion", fp->id != 0);
-	put_i(ctx, "producto_id", fp->id);
-	put_s(ctx, "stock_anterior", fp->stock_anterior);
+	ctx_set_str(ctx, "nav", "productos");
+	ctx_set_str(ctx, "title", fp->title);
+	ctx_set_str(ctx, "action", fp->action);
+	ctx_set_str(ctx, "submit", fp->submit);
+	ctx_set_bool(ctx, "es_edicion", fp->id != 0);
+	ctx_set_int(ctx, "producto_id", fp->id);
+	ctx_set_str(ctx, "stock_anterior", fp->stock_anterior);
 
 	const char *unidad = json_string_value(json_object_get(values, "unidad"));
 	bool kg = unidad && strcmp(unidad, "kg") == 0;
 	json_t *unidades = json_array();
 	json_t *u = json_object();
-	put_s(u, "value", "unidad");
-	put_s(u, "label", "Unidad");
-	put_b(u, "selected", !kg);
+	ctx_set_str(u, "value", "unidad");
+	ctx_set_str(u, "label", "Unidad");
+	ctx_set_bool(u, "selected", !kg);
 	json_array_append_new(unidades, u);
 	u = json_object();
-	put_s(u, "value", "kg");
-	put_s(u, "label", "Kilogramo (kg)");
-	put_b(u, "selected", kg);
+	ctx_set_str(u, "value", "kg");
+	ctx_set_str(u, "label", "Kilogramo (kg)");
+	ctx_set_bool(u, "selected", kg);
 	json_array_append_new(unidades, u);
 	json_object_set_new(ctx, "unidades", unidades);
 	json_object_set_new(ctx, "form", values);
@@ -550,8 +521,8 @@ static int render_form(struct request *req, int status, const struct form_page *
 		_Static_assert(ARRAY_SIZE(msgs) == ARRAY_SIZE(form_fields), "one message per field");
 		for (size_t i = 0; i < ARRAY_SIZE(msgs); i++)
 			if (msgs[i] && msgs[i][0])
-				put_s(errs, form_fields[i], msgs[i]);
-		put_b(ctx, "hay_errores", true);
+				ctx_set_str(errs, form_fields[i], msgs[i]);
+		ctx_set_bool(ctx, "hay_errores", true);
 	}
 	json_object_set_new(ctx, "errors", errs);
 	return render_page(req, status, "productos/form.html", ctx);
@@ -573,11 +544,11 @@ int view_producto_new_form(struct request *req)
 
 	json_t *v = json_object();
 	for (size_t i = 0; i < ARRAY_SIZE(form_fields); i++)
-		put_s(v, form_fields[i], "");
-	put_s(v, "iva_porcentaje", iva);
-	put_s(v, "stock", "0");
-	put_s(v, "stock_minimo", "0");
-	put_s(v, "unidad", "unidad");
+		ctx_set_str(v, form_fields[i], "");
+	ctx_set_str(v, "iva_porcentaje", iva);
+	ctx_set_str(v, "stock", "0");
+	ctx_set_str(v, "stock_minimo", "0");
+	ctx_set_str(v, "unidad", "unidad");
 	return render_form(req, 200, &new_page, v, NULL);
 }
 
@@ -693,12 +664,12 @@ int view_producto_delete_form(struct request *req)
 		return rc;
 
 	json_t *ctx = json_object();
-	put_s(ctx, "nav", "productos");
-	put_s(ctx, "title", "Eliminar producto");
+	ctx_set_str(ctx, "nav", "productos");
+	ctx_set_str(ctx, "title", "Eliminar producto");
 	json_t *prod = json_object();
-	put_i(prod, "id", p.id);
-	put_s(prod, "nombre", p.nombre);
-	put_s(prod, "codigo_de_barras", p.codigo_de_barras);
+	ctx_set_int(prod, "id", p.id);
+	ctx_set_str(prod, "nombre", p.nombre);
+	ctx_set_str(prod, "codigo_de_barras", p.codigo_de_barras);
 	json_object_set_new(ctx, "producto", prod);
 	return render_page(req, 200, "productos/eliminar.html", ctx);
 }
@@ -738,15 +709,6 @@ static const char *tipo_label(const char *tipo)
 	return tipo;
 }
 
-/* "YYYY-MM-DD HH:MM" in the shop's TIME_ZONE (the process TZ). */
-static void local_datetime(int64_t at, char *out, size_t out_size)
-{
-	struct tm tm;
-	time_t t = (time_t)at;
-	if (!localtime_r(&t, &tm) || strftime(out, out_size, "%Y-%m-%d %H:%M", &tm) == 0)
-		xsnprintf(out, out_size, "%s", "?");
-}
-
 /*
  * Every movement of p, oldest first, adding to *sum_milli and
  * *n_movimientos; *ok is false after a database error.
@@ -774,26 +736,27 @@ static json_t *kardex_rows(struct request *req, const struct producto *p, int de
 
 		*sum_milli += cantidad_milli;
 		(*n_movimientos)++;
-		local_datetime(db_col_int(st, 0), fecha, sizeof(fecha));
-		put_s(row, "fecha", fecha);
+		if (!local_datetime_format(db_col_int(st, 0), fecha, sizeof(fecha)))
+			xsnprintf(fecha, sizeof(fecha), "%s", "?");
+		ctx_set_str(row, "fecha", fecha);
 		s = db_col_text(st, 1, &len);
-		put_str(row, "tipo", (str){ s, len });
-		put_s(row, "tipo_label", tipo_label(s));
+		ctx_set_strn(row, "tipo", (str){ s, len });
+		ctx_set_str(row, "tipo_label", tipo_label(s));
 		qty_display(cantidad_milli, cantidad + 1, sizeof(cantidad) - 1);
 		cantidad[0] = '+';
-		put_s(row, "cantidad", cantidad_milli > 0 ? cantidad : cantidad + 1);
-		put_b(row, "entrada", cantidad_milli > 0);
+		ctx_set_str(row, "cantidad", cantidad_milli > 0 ? cantidad : cantidad + 1);
+		ctx_set_bool(row, "entrada", cantidad_milli > 0);
 		qty_display(saldo_milli, saldo, sizeof(saldo));
-		put_s(row, "saldo", saldo);
+		ctx_set_str(row, "saldo", saldo);
 		/* A balance that is not the running sum points at a broken write. */
-		put_b(row, "saldo_descuadrado", (__int128)saldo_milli != *sum_milli);
+		ctx_set_bool(row, "saldo_descuadrado", (__int128)saldo_milli != *sum_milli);
 		money_format(db_col_int(st, 4), decimals, costo, sizeof(costo));
-		put_s(row, "costo_unitario", costo);
+		ctx_set_str(row, "costo_unitario", costo);
 		s = db_col_text(st, 5, &len);
-		put_str(row, "motivo", (str){ s, len });
-		put_i(row, "venta_id", db_col_is_null(st, 6) ? 0 : db_col_int(st, 6));
+		ctx_set_strn(row, "motivo", (str){ s, len });
+		ctx_set_int(row, "venta_id", db_col_is_null(st, 6) ? 0 : db_col_int(st, 6));
 		s = db_col_text(st, 7, &len);
-		put_str(row, "usuario", len ? (str){ s, len } : STR("—"));
+		ctx_set_strn(row, "usuario", len ? (str){ s, len } : STR("—"));
 		json_array_append_new(rows, row);
 	}
 	db_done(st);
@@ -839,19 +802,19 @@ int view_producto_kardex(struct request *req)
 		xsnprintf(suma, sizeof(suma), "%s", "(fuera de rango)");
 
 	json_t *ctx = json_object();
-	put_s(ctx, "nav", "productos");
-	put_s(ctx, "title", "Kardex");
+	ctx_set_str(ctx, "nav", "productos");
+	ctx_set_str(ctx, "title", "Kardex");
 	json_t *prod = json_object();
-	put_i(prod, "id", p.id);
-	put_s(prod, "nombre", p.nombre);
-	put_s(prod, "codigo_de_barras", p.codigo_de_barras);
-	put_s(prod, "unidad", p.unidad);
-	put_s(prod, "stock", stock);
+	ctx_set_int(prod, "id", p.id);
+	ctx_set_str(prod, "nombre", p.nombre);
+	ctx_set_str(prod, "codigo_de_barras", p.codigo_de_barras);
+	ctx_set_str(prod, "unidad", p.unidad);
+	ctx_set_str(prod, "stock", stock);
 	json_object_set_new(ctx, "producto", prod);
 	json_object_set_new(ctx, "movimientos", rows);
-	put_b(ctx, "hay_movimientos", n_movimientos > 0);
-	put_i(ctx, "n_movimientos", n_movimientos);
-	put_s(ctx, "suma_movimientos", suma);
-	put_b(ctx, "cuadra", sum_milli == (__int128)p.stock_milli);
+	ctx_set_bool(ctx, "hay_movimientos", n_movimientos > 0);
+	ctx_set_int(ctx, "n_movimientos", n_movimientos);
+	ctx_set_str(ctx, "suma_movimientos", suma);
+	ctx_set_bool(ctx, "cuadra", sum_milli == (__int128)p.stock_milli);
 	return render_page(req, 200, "productos/kardex.html", ctx);
 }

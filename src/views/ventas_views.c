@@ -5,53 +5,18 @@
  * venta_query, producto_by_barcode) and format money and quantities as
  * strings before they reach JSON or a template.
  */
-#include <time.h>
-
+#include "core/utf8.h"
 #include "db/db.h"
 #include "domain/money.h"
 #include "domain/producto.h"
 #include "domain/usuario.h"
 #include "domain/venta.h"
 #include "domain/venta_query.h"
+#include "views/view_ctx.h"
 #include "views/views.h"
 #include "web/render.h"
 
 #define MSG_ERROR_INTERNO "Ocurrió un error interno; intente de nuevo"
-
-/* Never NULL: text that is not valid UTF-8 (jansson refuses it) becomes "". */
-static json_t *jstr(const char *s)
-{
-	json_t *v = json_string(s ? s : "");
-	return v ? v : json_string("");
-}
-
-static void set_str(json_t *obj, const char *key, const char *value)
-{
-	json_object_set_new(obj, key, jstr(value));
-}
-
-static void set_money(json_t *obj, const char *key, int64_t cents, int decimals)
-{
-	char buf[48];
-	money_format(cents, decimals, buf, sizeof(buf));
-	set_str(obj, key, buf);
-}
-
-static void fecha_local(int64_t t, char *out, size_t out_size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!localtime_r(&tt, &tm) || strftime(out, out_size, "%Y-%m-%d %H:%M", &tm) == 0)
-		out[0] = '\0';
-}
-
-static size_t utf8_chars(const char *s, size_t len)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return n;
-}
 
 static int decimales_of(struct request *req)
 {
@@ -90,21 +55,21 @@ int view_ventas_list(struct request *req)
 	for (size_t i = 0; i < n_rows; i++) {
 		char fecha[32];
 		json_t *v = json_object();
-		fecha_local(rows[i].created_at, fecha, sizeof(fecha));
+		local_datetime_format(rows[i].created_at, fecha, sizeof(fecha));
 		json_object_set_new(v, "id", json_integer(rows[i].id));
-		set_str(v, "numero", rows[i].numero);
-		set_str(v, "fecha", fecha);
-		set_str(v, "cliente", rows[i].cliente_nombre);
-		set_str(v, "vendedor", rows[i].vendedor);
-		set_str(v, "forma_pago", rows[i].forma_pago);
-		set_money(v, "total", rows[i].total_cents, decimales);
+		ctx_set_str(v, "numero", rows[i].numero);
+		ctx_set_str(v, "fecha", fecha);
+		ctx_set_str(v, "cliente", rows[i].cliente_nombre);
+		ctx_set_str(v, "vendedor", rows[i].vendedor);
+		ctx_set_str(v, "forma_pago", rows[i].forma_pago);
+		ctx_set_money(v, "total", rows[i].total_cents, decimales);
 		json_object_set_new(v, "anulada", json_boolean(rows[i].anulada));
 		json_array_append_new(ventas, v);
 	}
 
 	json_t *ctx = json_object();
-	set_str(ctx, "title", "Ventas");
-	set_str(ctx, "nav", "ventas");
+	ctx_set_str(ctx, "title", "Ventas");
+	ctx_set_str(ctx, "nav", "ventas");
 	json_object_set_new(ctx, "ventas", ventas);
 	json_object_set_new(ctx, "has_ventas", json_boolean(n_rows > 0));
 	json_object_set_new(ctx, "n_ventas", json_integer(n_ventas));
@@ -126,9 +91,9 @@ int view_venta_pos(struct request *req)
 	if (!req->user)
 		return render_error(req, 403, "PERMISSION_DENIED", "Inicie sesión para continuar");
 	json_t *ctx = json_object();
-	set_str(ctx, "title", "Nueva venta");
+	ctx_set_str(ctx, "title", "Nueva venta");
 	/* layout.html marks "Vender" active for nav_pos. */
-	set_str(ctx, "nav", "pos");
+	ctx_set_str(ctx, "nav", "pos");
 	json_object_set_new(ctx, "decimales", json_integer(decimales_of(req)));
 	return render_page(req, 200, "ventas/pos.html", ctx);
 }
@@ -147,7 +112,7 @@ int view_buscar_producto(struct request *req)
 	str code = str_trim((str){ json_string_value(codigo), json_string_length(codigo) });
 	if (code.len == 0)
 		return resp_json_error(req, 400, "VALIDATION_ERROR", "Indique el código de barras");
-	if (utf8_chars(code.ptr, code.len) > 50 || memchr(code.ptr, '\0', code.len))
+	if (utf8_count(code.ptr, code.len) > 50 || memchr(code.ptr, '\0', code.len))
 		return resp_json_error(req, 400, "VALIDATION_ERROR",
 				       "El código de barras no puede tener más de 50 caracteres");
 
@@ -164,12 +129,12 @@ int view_buscar_producto(struct request *req)
 	qty_format(p.stock_milli, stock, sizeof(stock));
 	json_t *data = json_object();
 	json_object_set_new(data, "id", json_integer(p.id));
-	set_str(data, "nombre", p.nombre);
-	set_str(data, "codigo_de_barras", p.codigo_de_barras);
-	set_str(data, "precio", precio);
-	set_str(data, "iva_porcentaje", iva);
-	set_str(data, "stock", stock);
-	set_str(data, "unidad", p.unidad);
+	ctx_set_str(data, "nombre", p.nombre);
+	ctx_set_str(data, "codigo_de_barras", p.codigo_de_barras);
+	ctx_set_str(data, "precio", precio);
+	ctx_set_str(data, "iva_porcentaje", iva);
+	ctx_set_str(data, "stock", stock);
+	ctx_set_str(data, "unidad", p.unidad);
 	return resp_json(req, 200, json_pack("{s:b, s:o}", "success", 1, "data", data));
 }
 
@@ -191,7 +156,7 @@ static const char *opt_text(json_t *root, const char *key, size_t max_chars, cha
 	if (!json_is_string(v))
 		return too_long;
 	str s = str_trim((str){ json_string_value(v), json_string_length(v) });
-	if (memchr(s.ptr, '\0', s.len) || utf8_chars(s.ptr, s.len) > max_chars || s.len >= dst_size)
+	if (memchr(s.ptr, '\0', s.len) || utf8_count(s.ptr, s.len) > max_chars || s.len >= dst_size)
 		return too_long;
 	memcpy(dst, s.ptr, s.len);
 	dst[s.len] = '\0';
@@ -362,11 +327,11 @@ int view_venta_create(struct request *req)
 	money_format_plain(out.cambio_cents, cambio, sizeof(cambio));
 	json_t *data = json_object();
 	json_object_set_new(data, "id", json_integer(out.id));
-	set_str(data, "numero", out.numero);
-	set_str(data, "subtotal", neto);
-	set_str(data, "iva", iva);
-	set_str(data, "total", total);
-	set_str(data, "cambio", cambio);
+	ctx_set_str(data, "numero", out.numero);
+	ctx_set_str(data, "subtotal", neto);
+	ctx_set_str(data, "iva", iva);
+	ctx_set_str(data, "total", total);
+	ctx_set_str(data, "cambio", cambio);
 	/* A replayed checkout created nothing now: 200, not 201. */
 	return resp_json(req, out.replayed ? 200 : 201,
 			 json_pack("{s:b, s:o}", "success", 1, "data", data));
@@ -389,34 +354,34 @@ int view_venta_recibo(struct request *req)
 	int dec = neg.decimales_moneda;
 
 	json_t *negocio = json_object();
-	set_str(negocio, "nombre", neg.nombre_negocio);
-	set_str(negocio, "nit", neg.nit);
-	set_str(negocio, "direccion", neg.direccion);
-	set_str(negocio, "telefono", neg.telefono);
-	set_str(negocio, "email", neg.email);
-	set_str(negocio, "pie", neg.pie_factura);
+	ctx_set_str(negocio, "nombre", neg.nombre_negocio);
+	ctx_set_str(negocio, "nit", neg.nit);
+	ctx_set_str(negocio, "direccion", neg.direccion);
+	ctx_set_str(negocio, "telefono", neg.telefono);
+	ctx_set_str(negocio, "email", neg.email);
+	ctx_set_str(negocio, "pie", neg.pie_factura);
 
 	char fecha[32];
-	fecha_local(v.created_at, fecha, sizeof(fecha));
+	local_datetime_format(v.created_at, fecha, sizeof(fecha));
 	bool transferencia = strcmp(v.forma_pago, "Transferencia") == 0;
 	json_t *venta = json_object();
 	json_object_set_new(venta, "id", json_integer(v.id));
-	set_str(venta, "numero", v.numero);
-	set_str(venta, "fecha", fecha);
-	set_str(venta, "vendedor", v.vendedor);
-	set_str(venta, "cliente", v.cliente_nombre);
-	set_money(venta, "neto", v.neto_cents, dec);
-	set_money(venta, "iva", v.iva_cents, dec);
-	set_money(venta, "total", v.total_cents, dec);
-	set_str(venta, "forma_pago", v.forma_pago);
+	ctx_set_str(venta, "numero", v.numero);
+	ctx_set_str(venta, "fecha", fecha);
+	ctx_set_str(venta, "vendedor", v.vendedor);
+	ctx_set_str(venta, "cliente", v.cliente_nombre);
+	ctx_set_money(venta, "neto", v.neto_cents, dec);
+	ctx_set_money(venta, "iva", v.iva_cents, dec);
+	ctx_set_money(venta, "total", v.total_cents, dec);
+	ctx_set_str(venta, "forma_pago", v.forma_pago);
 	json_object_set_new(venta, "es_efectivo", json_boolean(!transferencia));
 	json_object_set_new(venta, "es_transferencia", json_boolean(transferencia));
 	json_object_set_new(venta, "tiene_recibido",
 			    json_boolean(!transferencia && v.monto_recibido_cents > 0));
-	set_money(venta, "recibido", v.monto_recibido_cents, dec);
-	set_money(venta, "cambio", v.cambio_cents, dec);
-	set_str(venta, "banco", v.banco);
-	set_str(venta, "referencia", v.referencia);
+	ctx_set_money(venta, "recibido", v.monto_recibido_cents, dec);
+	ctx_set_money(venta, "cambio", v.cambio_cents, dec);
+	ctx_set_str(venta, "banco", v.banco);
+	ctx_set_str(venta, "referencia", v.referencia);
 	json_object_set_new(venta, "anulada", json_boolean(v.anulada));
 
 	json_t *lineas = json_array();
@@ -426,12 +391,12 @@ int view_venta_recibo(struct request *req)
 		qty_format(l->cantidad_milli, cantidad, sizeof(cantidad));
 		iva_format(l->iva_centi, iva_pct, sizeof(iva_pct));
 		json_t *o = json_object();
-		set_str(o, "producto", l->producto_nombre);
-		set_str(o, "cantidad", cantidad);
-		set_money(o, "precio", l->precio_unitario_cents, dec);
-		set_str(o, "iva_porcentaje", iva_pct);
-		set_money(o, "iva_valor", l->iva_cents, dec);
-		set_money(o, "subtotal", l->subtotal_cents, dec);
+		ctx_set_str(o, "producto", l->producto_nombre);
+		ctx_set_str(o, "cantidad", cantidad);
+		ctx_set_money(o, "precio", l->precio_unitario_cents, dec);
+		ctx_set_str(o, "iva_porcentaje", iva_pct);
+		ctx_set_money(o, "iva_valor", l->iva_cents, dec);
+		ctx_set_money(o, "subtotal", l->subtotal_cents, dec);
 		json_array_append_new(lineas, o);
 	}
 
@@ -439,8 +404,8 @@ int view_venta_recibo(struct request *req)
 	char title[96];
 	if (xsnprintf(title, sizeof(title), "Factura %s", v.numero) < 0)
 		xsnprintf(title, sizeof(title), "Factura");
-	set_str(ctx, "title", title);
-	set_str(ctx, "nav", "ventas");
+	ctx_set_str(ctx, "title", title);
+	ctx_set_str(ctx, "nav", "ventas");
 	json_object_set_new(ctx, "negocio", negocio);
 	json_object_set_new(ctx, "venta", venta);
 	json_object_set_new(ctx, "lineas", lineas);
