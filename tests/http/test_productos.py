@@ -2,6 +2,7 @@
 validation, the list's pagination, search, filter and order, and tenant
 isolation (another owner's product is a 404, never its data).
 """
+import re
 import secrets
 import urllib.parse
 
@@ -269,3 +270,29 @@ def test_barcode_lookup_answers_product(admin, seller, db, server):
         assert d["precio"] == "4200.00"
         assert d["iva_porcentaje"] in ("5", "5.00")
         assert d["stock"] in ("6", "6.000")
+
+
+def test_category_filter_follows_creates_edits_and_deletes(admin, db):
+    """The category choices come from a table kept by triggers: a new
+    category appears, a renamed one moves, and the last product leaving a
+    category takes it off the list; the total count follows too."""
+    def categories():
+        return re.findall(r'<option value="(Cat-[^"]*)"', admin.get("/productos/").text)
+
+    def total():
+        return int(re.search(r"(\d+) en total", admin.get("/productos/").text).group(1))
+
+    before = total()
+    pid, barcode = create_product(admin, db, "dueno", "Producto de categoría", stock="0",
+                                  categoria="Cat-Alfa")
+    assert "Cat-Alfa" in categories()
+    assert total() == before + 1
+    r = admin.post_form("/productos/%d/editar/" % pid,
+                        product_fields("Producto de categoría", barcode, stock="0",
+                                       categoria="Cat-Beta"))
+    assert r.status == 302, r
+    assert "Cat-Beta" in categories() and "Cat-Alfa" not in categories()
+    r = admin.post_form("/productos/%d/eliminar/" % pid, {})
+    assert r.status == 302, r
+    assert "Cat-Beta" not in categories()
+    assert total() == before
