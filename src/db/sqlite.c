@@ -26,25 +26,7 @@ struct sqlite_db {
 		struct db_stmt st;
 	} cache[STMT_CACHE_SIZE];
 	size_t n_cached;
-	bool holds_write_lock;   /* took process_write_lock at db_begin(db, true) */
 };
-
-/*
- * Write transactions of this process queue on a mutex before BEGIN
- * IMMEDIATE: SQLite's busy handler waits by sleeping (1 ms, then longer),
- * so two threads racing for the write lock lost most of a millisecond per
- * sale; a mutex hands the lock over at once. Other processes on the same
- * file still meet the busy timeout.
- */
-static pthread_mutex_t process_write_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void release_write_lock(struct sqlite_db *sdb)
-{
-	if (sdb->holds_write_lock) {
-		sdb->holds_write_lock = false;
-		pthread_mutex_unlock(&process_write_lock);
-	}
-}
 
 static int map_rc(struct sqlite_db *sdb, int rc)
 {
@@ -109,7 +91,6 @@ static int sq_open(const char *path, struct db **out, char *err, size_t err_len)
 static void sq_close(struct db *db)
 {
 	struct sqlite_db *sdb = (struct sqlite_db *)db;
-	release_write_lock(sdb);
 	for (size_t i = 0; i < sdb->n_cached; i++)
 		sqlite3_finalize(sdb->cache[i].st.stmt);
 	sqlite3_close(sdb->conn);
@@ -199,35 +180,22 @@ static int sq_exec(struct db *db, const char *sql)
 static int sq_begin(struct db *db, bool for_write)
 {
 	struct sqlite_db *sdb = (struct sqlite_db *)db;
-	if (for_write && !sdb->holds_write_lock) {
-		pthread_mutex_lock(&process_write_lock);
-		sdb->holds_write_lock = true;
-	}
-	int rc = map_rc(sdb, sqlite3_exec(sdb->conn, for_write ? "BEGIN IMMEDIATE" : "BEGIN",
-					  NULL, NULL, NULL));
-	if (rc != DB_OK && sqlite3_get_autocommit(sdb->conn))
-		release_write_lock(sdb);
-	return rc;
+	int rc = sqlite3_exec(sdb->conn, for_write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
+	return map_rc(sdb, rc);
 }
 
 static int sq_commit(struct db *db)
 {
 	struct sqlite_db *sdb = (struct sqlite_db *)db;
-	int rc = map_rc(sdb, sqlite3_exec(sdb->conn, "COMMIT", NULL, NULL, NULL));
-	/* A failed COMMIT leaves the transaction open for the caller's rollback. */
-	if (sqlite3_get_autocommit(sdb->conn))
-		release_write_lock(sdb);
-	return rc;
+	return map_rc(sdb, sqlite3_exec(sdb->conn, "COMMIT", NULL, NULL, NULL));
 }
 
 static int sq_rollback(struct db *db)
 {
 	struct sqlite_db *sdb = (struct sqlite_db *)db;
-	int rc = DB_OK;
-	if (!sqlite3_get_autocommit(sdb->conn))
-		rc = map_rc(sdb, sqlite3_exec(sdb->conn, "ROLLBACK", NULL, NULL, NULL));
-	release_write_lock(sdb);
-	return rc;
+	if (sqlite3_get_autocommit(sdb->conn))
+		return DB_OK;
+	return map_rc(sdb, sqlite3_exec(sdb->conn, "ROLLBACK", NULL, NULL, NULL));
 }
 
 static int64_t sq_last_insert_id(struct db *db)
