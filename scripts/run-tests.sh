@@ -26,7 +26,7 @@ count_line() {
 # pytest's -q summary: "3 failed, 40 passed, 1 error in 12.3s" in any order.
 pytest_counts() {
 	local line p f e
-	line=$(grep -E '[0-9]+ (passed|failed|error|errors)( |,|$).* in [0-9.]+s' "$1" | tail -n 1)
+	line=$(grep -E '[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s' "$1" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo ""
 		return

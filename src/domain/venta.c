@@ -34,7 +34,7 @@ struct linea {
 };
 
 static const char sql_replay[] =
-	"SELECT id, numero, neto_cents, iva_cents, total_cents, cambio_cents"
+	"SELECT id, numero, neto_cents, iva_cents, total_cents, cambio_cents, usuario_id"
 	" FROM ventas WHERE tenant_id = ? AND idempotency_key = ?";
 static const char sql_cliente[] =
 	"SELECT nombre FROM clientes WHERE id = ? AND tenant_id = ? AND activo = 1";
@@ -171,15 +171,27 @@ static size_t merge_lines(const struct venta_input *in, struct linea *lineas)
 	return n;
 }
 
-/* 1 and out filled when the tenant already has a sale with this key, 0 when not, -1 on error. */
-static int find_replay(struct db *db, int64_t tenant_id, const struct venta_input *in,
+#define KEY_OF_ANOTHER_SELLER 2
+#define MSG_KEY_OF_ANOTHER_SELLER "La clave de idempotencia ya se usó en una venta de otro usuario"
+
+/*
+ * 1 and out filled when this seller already made a sale with this key;
+ * KEY_OF_ANOTHER_SELLER when someone else of the tenant did (a reused key
+ * must not hand one seller another's sale); 0 when not; -1 on error.
+ */
+static int find_replay(struct db *db, const struct user *seller, const struct venta_input *in,
 		       struct venta_result *out)
 {
+	int64_t tenant_id = seller->tenant_id;
 	struct db_stmt *st = db_prepare(db, sql_replay);
 	db_bind_int(st, 1, tenant_id);
 	db_bind_text(st, 2, in->idempotency_key,
 		     strnlen(in->idempotency_key, sizeof(in->idempotency_key)));
 	int rc = db_step(st);
+	if (rc == DB_ROW && db_col_int(st, 6) != seller->id) {
+		db_done(st);
+		return KEY_OF_ANOTHER_SELLER;
+	}
 	if (rc == DB_ROW) {
 		out->id = db_col_int(st, 0);
 		db_col_copy(st, 1, out->numero, sizeof(out->numero));
@@ -394,6 +406,18 @@ static int cmp_first_pos(const void *a, const void *b)
 	return (*x)->first_pos < (*y)->first_pos ? -1 : (*x)->first_pos > (*y)->first_pos;
 }
 
+/* The tenant's currency decimals (0 or 2), -1 on a database error. */
+static int64_t tenant_decimales(struct db *db, int64_t tenant_id)
+{
+	static const char sql[] = "SELECT decimales_moneda FROM configuracion WHERE tenant_id = ?";
+	struct db_stmt *st = db_prepare(db, sql);
+	db_bind_int(st, 1, tenant_id);
+	int rc = db_step(st);
+	int64_t d = rc == DB_ROW ? db_col_int(st, 0) : rc == DB_DONE ? 0 : -1;
+	db_done(st);
+	return d;
+}
+
 enum venta_status venta_create(struct db *db, const struct user *seller,
 			       const struct venta_input *in, int64_t now,
 			       struct venta_result *out, char *err, size_t err_len)
@@ -430,16 +454,23 @@ enum venta_status venta_create(struct db *db, const struct user *seller,
 		set_err(err, err_len, rc == DB_BUSY
 			? "El sistema está ocupado; intente de nuevo en un momento"
 			: "No se pudo registrar la venta; intente de nuevo");
+		if (rc == DB_BUSY)
+			status = VENTA_BUSY;
 		goto done;
 	}
 	in_tx = true;
 
 	if (has_key) {
-		int found = find_replay(db, seller->tenant_id, in, out);
+		int found = find_replay(db, seller, in, out);
 		if (found < 0)
 			goto db_fail;
 		if (found == 1) {
 			status = VENTA_OK;
+			goto done;
+		}
+		if (found == KEY_OF_ANOTHER_SELLER) {
+			set_err(err, err_len, MSG_KEY_OF_ANOTHER_SELLER);
+			status = VENTA_INVALID;
 			goto done;
 		}
 	}
@@ -480,13 +511,21 @@ enum venta_status venta_create(struct db *db, const struct user *seller,
 		goto done;
 	}
 	if (!in->transferencia && in->monto_recibido_cents > 0) {
-		if (in->monto_recibido_cents < tot.total_cents) {
+		/* Cash is asked for as the total is shown: with whole-peso display
+		 * a $ 47 total (46,94 exact, a kg sale) is paid with 47, and the
+		 * change is received minus the amount shown, so the receipt adds up. */
+		int64_t decimales = tenant_decimales(db, seller->tenant_id);
+		int64_t due_cents = decimales == 0 ? div_round_half_up(tot.total_cents, 100) * 100
+						   : tot.total_cents;
+		if (decimales < 0)
+			goto db_fail;
+		if (in->monto_recibido_cents < due_cents) {
 			set_err(err, err_len, "El monto recibido es menor que el total");
 			status = VENTA_INVALID;
 			goto done;
 		}
 		recibido_cents = in->monto_recibido_cents;
-		tot.cambio_cents = recibido_cents - tot.total_cents;
+		tot.cambio_cents = recibido_cents - due_cents;
 	}
 
 	if (take_number(db, seller->tenant_id, &consecutivo, prefijo, sizeof(prefijo),
@@ -516,9 +555,14 @@ enum venta_status venta_create(struct db *db, const struct user *seller,
 		in_tx = false;
 		/* Another process stored this key after our lookup (possible
 		 * with PostgreSQL and two instances): answer with its sale. */
-		int found = has_key ? find_replay(db, seller->tenant_id, in, out) : 0;
+		int found = has_key ? find_replay(db, seller, in, out) : 0;
 		if (found == 1) {
 			status = VENTA_OK;
+			goto done;
+		}
+		if (found == KEY_OF_ANOTHER_SELLER) {
+			set_err(err, err_len, MSG_KEY_OF_ANOTHER_SELLER);
+			status = VENTA_INVALID;
 			goto done;
 		}
 		if (found == 0 && numero_taken(db, seller->tenant_id, numero, consecutivo)) {

@@ -49,6 +49,7 @@ enum venta_status {
 	VENTA_INVALID = 1,              /* message in err: 400 VALIDATION_ERROR */
 	VENTA_NOT_FOUND = 2,            /* a product not in this tenant: 404 */
 	VENTA_INSUFFICIENT_STOCK = 3,   /* message names product and stock: 409 */
+	VENTA_BUSY = 4,                 /* the write lock was not had in time: 503, retry */
 	VENTA_ERROR = -1,               /* database failure: 500 */
 };
 

@@ -232,12 +232,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		req->method_name = str_from(method);
 		MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, req);
 		read_client_ip(req, c);
+		/* A valid Content-Length over the cap is answered 413 without
+		 * reading the body; an invalid one is libmicrohttpd's to refuse
+		 * (answering it here too would send two status lines). */
 		int64_t content_length = 0;
 		str cl = req_header(req, "Content-Length");
-		if (cl.ptr && (str_to_i64(cl, 0, INT64_MAX, &content_length) < 0 ||
-			       content_length > (int64_t)REQ_MAX_BODY)) {
+		if (cl.ptr && str_to_i64(cl, 0, INT64_MAX, &content_length) == 0 &&
+		    content_length > (int64_t)REQ_MAX_BODY) {
 			req->body_too_large = true;
-			return dispatch(cs); /* answer 413 without reading the body */
+			return dispatch(cs);
 		}
 		return MHD_YES;
 	}
@@ -328,7 +331,8 @@ int server_start(const struct server_app *app, const char *host, unsigned port,
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (workers_start(worker_threads, 256) < 0)
+	/* A short queue: past ~30 hashes waiting, a 503 at once beats a minute's wait. */
+	if (workers_start(worker_threads, 32) < 0)
 		return -1;
 	the_app = app;
 	the_daemon = MHD_start_daemon(

@@ -315,6 +315,9 @@ int view_venta_create(struct request *req)
 		return resp_json_error(req, 404, "NOT_FOUND", err);
 	case VENTA_INSUFFICIENT_STOCK:
 		return resp_json_error(req, 409, "INSUFFICIENT_STOCK", err);
+	case VENTA_BUSY:
+		resp_header(req, "Retry-After", "2");
+		return resp_json_error(req, 503, "BUSY", err);
 	case VENTA_ERROR:
 	default:
 		return render_error(req, 500, "ERROR", err[0] ? err : MSG_ERROR_INTERNO);

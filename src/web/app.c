@@ -107,17 +107,31 @@ static int parse_body(struct request *req)
 	return render_error(req, 415, "UNSUPPORTED_MEDIA_TYPE", "Tipo de contenido no admitido.");
 }
 
+/* For pages answered before the route is known: who is asking, if the database answers. */
+static void load_session_quietly(struct request *req)
+{
+	req->db = app_thread_db();
+	if (req->db)
+		session_load(req);
+}
+
 static int app_handle(struct request *req)
 {
 	int rc;
 	req->cookie_secure = !config.debug || req->is_secure;
-	if (req->body_too_large)
-		return render_error(req, 413, "TOO_LARGE", "La solicitud es demasiado grande.");
+	/* From the headers now, refined by the route: errors before routing
+	 * must already answer a JSON client in JSON. */
+	req->wants_json = accepts_json(req);
 	str cookie_header = req_header(req, "Cookie");
 	if (cookie_header.ptr &&
 	    cookie_parse(&req->arena, cookie_header.ptr, cookie_header.len, REQ_MAX_COOKIES,
 			 &req->cookies) != PARSE_OK)
 		return render_error(req, 400, "BAD_REQUEST", "Demasiadas cookies.");
+	/* Before any page can be rendered, so an error page never replaces the
+	 * CSRF cookie that the pages already open in the browser rely on. */
+	csrf_read_cookie(req);
+	if (req->body_too_large)
+		return render_error(req, 413, "TOO_LARGE", "La solicitud es demasiado grande.");
 	if ((rc = mw_check_host(req)) != MW_CONTINUE)
 		return rc;
 	if (req->query_malformed)
@@ -129,16 +143,16 @@ static int app_handle(struct request *req)
 	}
 	switch (router_match(req)) {
 	case ROUTE_NOT_FOUND:
-		req->wants_json = accepts_json(req);
+		load_session_quietly(req);
 		return render_error(req, 404, "NOT_FOUND", "La página que busca no existe.");
 	case ROUTE_WRONG_METHOD:
-		req->wants_json = accepts_json(req);
+		load_session_quietly(req);
 		resp_header(req, "Allow", "GET, POST");
 		return render_error(req, 405, "METHOD_NOT_ALLOWED", "Método no permitido.");
 	case ROUTE_FOUND:
 		break;
 	}
-	req->wants_json = (req->route->flags & ROUTE_JSON) || accepts_json(req);
+	req->wants_json = req->wants_json || (req->route->flags & ROUTE_JSON);
 	if ((rc = parse_body(req)) != MW_CONTINUE)
 		return rc;
 	req->db = app_thread_db();

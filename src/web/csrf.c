@@ -75,14 +75,19 @@ const char *csrf_token_for(struct request *req)
 	return token;
 }
 
-int mw_check_csrf(struct request *req)
+void csrf_read_cookie(struct request *req)
 {
 	str cookie = req_cookie(req, CSRF_COOKIE);
-	bool have_secret = cookie.ptr && csrf_secret_valid(cookie);
-	if (have_secret) {
+	if (cookie.ptr && csrf_secret_valid(cookie)) {
 		memcpy(req->csrf_secret, cookie.ptr, CSRF_SECRET_LEN);
 		req->csrf_secret[CSRF_SECRET_LEN] = '\0';
 	}
+}
+
+int mw_check_csrf(struct request *req)
+{
+	str cookie = req_cookie(req, CSRF_COOKIE);
+	bool have_secret = req->csrf_secret[0] != '\0';
 	if (!is_unsafe(req->method))
 		return MW_CONTINUE;
 

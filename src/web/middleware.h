@@ -13,7 +13,10 @@
 /* ALLOWED_HOSTS against the Host header: 400 otherwise. */
 int mw_check_host(struct request *req);
 
-/* Reads the csrftoken cookie; on unsafe methods checks Origin/Referer and the token. */
+/* Takes the secret of a valid csrftoken cookie into req->csrf_secret. */
+void csrf_read_cookie(struct request *req);
+
+/* On unsafe methods checks Origin/Referer and the token against the cookie's secret. */
 int mw_check_csrf(struct request *req);
 
 /* Signed-in and allowed for the route's access level. */

@@ -157,6 +157,15 @@
   }
 
   /* es-CO display, as money_format: "$ 1.234.567" or "$ 1.234.567,89". */
+  /* Cash is asked for as the total is shown (the server does the same):
+     with whole-peso display, the total rounded half up to whole pesos. */
+  function cashDue(totalCents) {
+    if (DECIMALES !== 0) {
+      return totalCents;
+    }
+    return ((totalCents + 50n) / 100n) * 100n;
+  }
+
   function formatMoney(cents) {
     var neg = cents < 0n;
     var u = neg ? -cents : cents;
@@ -372,11 +381,11 @@
       if (texto && recibido === null) {
         pagoOk = false;
         montoMsg = 'Monto inválido: escriba por ejemplo 50000 o 50.000';
-      } else if (recibido !== null && recibido > 0n && recibido < t.total) {
+      } else if (recibido !== null && recibido > 0n && recibido < cashDue(t.total)) {
         pagoOk = false;
-        montoMsg = 'El monto recibido es menor que el total (faltan ' + formatMoney(t.total - recibido) + ')';
+        montoMsg = 'El monto recibido es menor que el total (faltan ' + formatMoney(cashDue(t.total) - recibido) + ')';
       }
-      el.cambio.textContent = formatMoney(recibido !== null && recibido > t.total ? recibido - t.total : 0n);
+      el.cambio.textContent = formatMoney(recibido !== null && recibido > cashDue(t.total) ? recibido - cashDue(t.total) : 0n);
       el.recibido.classList.toggle('input-error', montoMsg !== '');
     }
     show(el.montoError, montoMsg);

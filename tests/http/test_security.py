@@ -411,3 +411,23 @@ def test_garbage_requests_keep_server_up(server):
         finally:
             s.close()
     assert healthy(server)
+
+
+def test_error_pages_keep_the_csrf_cookie(server, admin):
+    """A mistyped URL in another tab must not rotate the CSRF secret that the
+    point-of-sale page already holds: its checkout must still pass."""
+    token = admin.csrf()
+    for path in ("/no-existe/", "/productos/?q=%zz"):
+        r = admin.get(path)
+        assert r.status in (400, 404), r
+        assert "csrftoken" not in r.cookies_set(), path
+    r = admin.post_json("/ventas/api/buscar-producto/", {"codigo_barras": "0000000000000"},
+                        csrf=False, headers={"X-CSRFToken": token})
+    assert r.status == 404 and r.json()["code"] == "NOT_FOUND", r
+
+
+def test_errors_before_routing_answer_json_to_json_clients(anon):
+    r = anon.get("/no-existe/", headers={"Accept": "application/json"})
+    assert r.status == 404
+    assert r.json() == {"success": False, "error": "La página que busca no existe.",
+                        "code": "NOT_FOUND"}

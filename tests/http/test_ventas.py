@@ -70,7 +70,8 @@ def test_vat_rounds_half_up_per_line(admin, db):
     r = sell(admin, [(a, 1), (b, 1)], monto_recibido="20")
     assert r.status == 201, r
     d = r.json()["data"]
-    assert (d["subtotal"], d["iva"], d["total"], d["cambio"]) == ("12.60", "2.39", "14.99", "5.01")
+    # Whole-peso display: $ 14,99 shows as $ 15, so 20 received gives 5 back.
+    assert (d["subtotal"], d["iva"], d["total"], d["cambio"]) == ("12.60", "2.39", "14.99", "5.00")
     assert db.all("SELECT iva_cents, subtotal_cents FROM venta_items WHERE venta_id = ?"
                   " ORDER BY producto_id", (d["id"],)) == [(238, 1488), (1, 11)]
 
@@ -234,3 +235,31 @@ def test_dashboard_total_matches_sales(admin, db):
         assert admin.get("/dashboard/?periodo=" + periodo).status == 200
     assert admin.get("/dashboard/?mes=2020-01").status == 200
     assert admin.get("/dashboard/?mes=2020-13").status in (200, 400)
+
+
+def test_cash_is_asked_for_as_the_total_is_shown(admin, db):
+    """With whole-peso display a kg sale of $ 47,25 shows "$ 47": 47 pesos pay
+    it, 46 do not, and the change is what was received minus the shown total."""
+    p, _ = create_product(admin, db, "dueno", "Queso costeño (kg)", precio="15000", stock="5",
+                          iva="5", unidad="kg")
+    items = {"items": [{"producto_id": p, "cantidad": "0.003"}]}
+    short = admin.post_json("/ventas/nueva/", sale_payload([], monto_recibido="46") | items)
+    assert short.status == 400, short
+    assert "menor que el total" in short.json()["error"]
+    exact = admin.post_json("/ventas/nueva/", sale_payload([], monto_recibido="47") | items)
+    assert exact.status == 201, exact
+    d = exact.json()["data"]
+    assert (d["subtotal"], d["iva"], d["total"], d["cambio"]) == ("45.00", "2.25", "47.25", "0.00")
+    more = admin.post_json("/ventas/nueva/", sale_payload([], monto_recibido="100") | items)
+    assert more.status == 201 and more.json()["data"]["cambio"] == "53.00", more
+
+
+def test_idempotency_key_of_another_seller_is_refused(admin, seller, db):
+    p, _ = create_product(admin, db, "dueno", "Clave compartida", precio="1000", stock="10")
+    key = "pos-" + secrets.token_hex(8)
+    assert sell(admin, [(p, 1)], key=key).status == 201
+    r = sell(seller, [(p, 2)], key=key)
+    assert r.status == 400, r
+    assert r.json()["code"] == "VALIDATION_ERROR"
+    assert db.scalar("SELECT count(*) FROM ventas WHERE idempotency_key = ?", (key,)) == 1
+    assert db.stock(p) == 9000
