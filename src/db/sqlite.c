@@ -177,17 +177,31 @@ static int sq_exec(struct db *db, const char *sql)
 	return DB_OK;
 }
 
+/* Transaction control through cached statements: sqlite3_exec would
+ * parse "BEGIN" again on every page view that reads in a transaction. */
+static int run_control(struct db *db, const char *sql)
+{
+	struct db_stmt *st = sq_prepare(db, sql);
+	if (!st)
+		return DB_ERROR;
+	int rc = sq_step(st);
+	sq_done(st);
+	return rc == DB_DONE ? DB_OK : rc;
+}
+
+static const char sql_begin[] = "BEGIN";
+static const char sql_begin_immediate[] = "BEGIN IMMEDIATE";
+static const char sql_commit[] = "COMMIT";
+static const char sql_rollback[] = "ROLLBACK";
+
 static int sq_begin(struct db *db, bool for_write)
 {
-	struct sqlite_db *sdb = (struct sqlite_db *)db;
-	int rc = sqlite3_exec(sdb->conn, for_write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
-	return map_rc(sdb, rc);
+	return run_control(db, for_write ? sql_begin_immediate : sql_begin);
 }
 
 static int sq_commit(struct db *db)
 {
-	struct sqlite_db *sdb = (struct sqlite_db *)db;
-	return map_rc(sdb, sqlite3_exec(sdb->conn, "COMMIT", NULL, NULL, NULL));
+	return run_control(db, sql_commit);
 }
 
 static int sq_rollback(struct db *db)
@@ -195,7 +209,7 @@ static int sq_rollback(struct db *db)
 	struct sqlite_db *sdb = (struct sqlite_db *)db;
 	if (sqlite3_get_autocommit(sdb->conn))
 		return DB_OK;
-	return map_rc(sdb, sqlite3_exec(sdb->conn, "ROLLBACK", NULL, NULL, NULL));
+	return run_control(db, sql_rollback);
 }
 
 static int64_t sq_last_insert_id(struct db *db)
