@@ -198,7 +198,7 @@ int config_load(bool need_secret)
 
 	if (env_int("SESSION_IDLE_TIMEOUT", 8 * 3600, 0, 30 * 86400, &config.session_idle_s) < 0)
 		errors++;
-	if (env_int("SESSION_ABSOLUTE_TIMEOUT", 7 * 86400, 60, 365 * 86400,
+	if (env_int("SESSION_ABSOLUTE_TIMEOUT", 7 * 86400, 1, 365 * 86400,
 		    &config.session_absolute_s) < 0)
 		errors++;
 	if (env_int("HTTP_THREADS", 2, 1, 64, &v) < 0)
