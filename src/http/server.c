@@ -270,6 +270,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_YES;
 		cs->deferred = false;
 		cs->deferred_done = false;
+		/* The slow work took time: what the continuation records (a
+		 * session's start, say) must carry the time it happens. */
+		req->now = (int64_t)time(NULL);
 		return respond_or_suspend(cs, req->defer_then(req, req->defer_ctx));
 	}
 	req->body = (str){ cs->body_in.ptr, cs->body_in.len };

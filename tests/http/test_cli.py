@@ -121,7 +121,7 @@ def test_seed_demo_if_empty_runs_once(scratch):
 
 
 def test_idle_and_absolute_session_limits(scratch):
-    scratch.env["SESSION_IDLE_TIMEOUT"] = "2"
+    scratch.env["SESSION_IDLE_TIMEOUT"] = "3"
     run(scratch, "migrate")
     run(scratch, "createuser", "--username", "dueno", "--email", "d@example.com", "--rol", "admin",
         password=PASSWORD)
@@ -129,15 +129,15 @@ def test_idle_and_absolute_session_limits(scratch):
     c = Client(scratch.port)
     assert c.login("dueno").status == 302
     assert c.get("/dashboard/").status == 200
-    time.sleep(3.5)
+    time.sleep(4.5)
     r = c.get("/dashboard/")
     assert r.status == 302 and r.location.startswith("/login/")
     scratch.stop()
     scratch.env["SESSION_IDLE_TIMEOUT"] = "0"
-    scratch.env["SESSION_ABSOLUTE_TIMEOUT"] = "3"
+    scratch.env["SESSION_ABSOLUTE_TIMEOUT"] = "4"
     scratch.start()
     c = Client(scratch.port)
     assert c.login("dueno").status == 302
     assert c.get("/dashboard/").status == 200
-    time.sleep(4)
+    time.sleep(5)
     assert c.get("/dashboard/").status == 302
