@@ -39,6 +39,7 @@ struct request {
 	enum http_method method;
 	str method_name;
 	str path;               /* raw path, without the query string */
+	str raw_query;          /* raw query string, without the '?' (may be empty) */
 	struct kv_list headers;
 	struct kv_list query;
 	struct kv_list form;    /* urlencoded body */

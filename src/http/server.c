@@ -121,6 +121,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	char *copy = arena_strndup(&req->arena, uri, len);
 	if (copy) {
 		req->path = (str){ copy, path_len };
+		if (q)
+			req->raw_query = (str){ copy + path_len + 1, len - path_len - 1 };
 		if (q && form_parse(&req->arena, copy + path_len + 1, len - path_len - 1,
 				    REQ_MAX_FIELDS, &req->query) != PARSE_OK) {
 			req->query.n_items = 0;

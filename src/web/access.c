@@ -10,6 +10,34 @@
 #include "router.h"
 #include "../domain/usuario.h"
 
+/* "/login/?next=<this path and query, percent-encoded>", so that after
+ * signing in the visitor lands on the page (and filters) asked for. */
+static const char *login_url_back_to(struct request *req)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t len = req->path.len + (req->raw_query.len ? req->raw_query.len + 1 : 0);
+	static const char prefix[] = "/login/?next=";
+	char *url = arena_alloc(&req->arena, sizeof(prefix) + 3 * len);
+	if (!url || len > 1000)
+		return "/login/";
+	size_t n = sizeof(prefix) - 1;
+	memcpy(url, prefix, n);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = i < req->path.len ? (unsigned char)req->path.ptr[i]
+			: i == req->path.len ? '?' : (unsigned char)req->raw_query.ptr[i - req->path.len - 1];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '/' || c == '-' || c == '_' || c == '.') {
+			url[n++] = (char)c;
+		} else {
+			url[n++] = '%';
+			url[n++] = hex[c >> 4];
+			url[n++] = hex[c & 15];
+		}
+	}
+	url[n] = '\0';
+	return url;
+}
+
 int mw_check_access(struct request *req)
 {
 	const struct route *r = req->route;
@@ -18,10 +46,7 @@ int mw_check_access(struct request *req)
 	if (!req->user) {
 		if (req->wants_json)
 			return render_error(req, 401, "AUTH_REQUIRED", "Debe iniciar sesión.");
-		const char *next = req->method == HTTP_GET
-			? arena_printf(&req->arena, "/login/?next=%.*s", (int)req->path.len, req->path.ptr)
-			: "/login/";
-		return resp_redirect(req, next ? next : "/login/");
+		return resp_redirect(req, req->method == HTTP_GET ? login_url_back_to(req) : "/login/");
 	}
 	if (r->access == ACCESS_OPERATOR)
 		return req->user->rol == ROL_SUPERUSER

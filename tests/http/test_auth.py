@@ -193,3 +193,24 @@ def test_logins_do_not_stall_other_clients(server):
     assert r.status == 200
     assert answered_while_hashing, "the login page waited for the password hashes"
     assert all(c.last_login.status == 302 for c in clients)
+
+
+def test_login_returns_to_the_page_and_filters_asked_for(server):
+    import html
+    import re
+    import urllib.parse
+    c = Client(server.port)
+    r = c.get("/productos/?q=arroz&page=2")
+    assert r.status == 302
+    assert r.location == "/login/?next=/productos/%3Fq%3Darroz%26page%3D2"
+    page = c.get(r.location)
+    nxt = html.unescape(re.search(r'name="next" value="([^"]*)"', page.text).group(1))
+    assert nxt == "/productos/?q=arroz&page=2"
+    r = c.post_form("/login/", {"username": "dueno", "password": PASSWORD, "next": nxt})
+    assert r.status == 302 and r.location == "/productos/?q=arroz&page=2"
+    # Anything that is not a local path is ignored: the role's home instead.
+    c2 = Client(server.port)
+    c2.get("/login/")
+    r = c2.post_form("/login/", {"username": "dueno", "password": PASSWORD,
+                                 "next": "//evil.example/"})
+    assert r.status == 302 and r.location == "/dashboard/"
